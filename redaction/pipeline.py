@@ -1,0 +1,128 @@
+"""One document through the whole flow: open, analyse, decide (batch policy), render, verify.
+
+The CLI and the service call these functions; they never re-implement a step.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analyzer import Engine, get_engine
+from .document import Document, open_document
+from .errors import ExitCode, OutputError, RedactionError, VerificationFailed
+from .findings import DecisionKind, Finding
+from .render import ReleaseOptions, render_release, render_review, verify_release
+from .render.release import redaction_boxes
+
+
+@dataclass
+class FileResult:
+    """What happened to one input, as the report lists it."""
+
+    input: str
+    output: str | None = None
+    review: str | None = None
+    status: str = "ok"
+    exit_code: int = 0
+    error: str | None = None
+    pages: int = 0
+    counts_per_entity: dict[str, int] = field(default_factory=dict)
+    counts_per_ground: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def analyze_file(path: str | os.PathLike, engine: Engine | None = None, terms=(), password: str | None = None
+                 ) -> tuple[Document, list[Finding]]:
+    engine = engine or get_engine()
+    document = open_document(path, password=password)
+    return document, engine.analyze(document, terms=terms)
+
+
+def accepted(findings: list[Finding]) -> list[Finding]:
+    """The batch policy: every ``redact`` and ``suggest`` finding is accepted."""
+    return [f for f in findings if f.decision in (DecisionKind.REDACT, DecisionKind.SUGGEST)]
+
+
+def scan_warnings(document: Document) -> list[str]:
+    return [f"page {p.index + 1} has no text layer" for p in document.pages if not p.has_text]
+
+
+def redact_file(path: str | os.PathLike, out: Path, review_out: Path | None = None, terms=(),
+                password: str | None = None, engine: Engine | None = None,
+                options: ReleaseOptions | None = None) -> FileResult:
+    """Write a verified release PDF (and optionally a review PDF) for one input; never raises for bad input."""
+    started = time.perf_counter()
+    result = FileResult(input=str(path), output=str(out))
+    document = None
+    try:
+        engine = engine or get_engine()
+        document = open_document(path, password=password)
+        if not document.is_pdf:
+            raise RedactionError(f"{path}: plain text has no pages to redact; use 'woo-redact analyze' for text files.")
+        result.pages = len(document.pages)
+        result.warnings = scan_warnings(document)
+        findings = engine.analyze(document, terms=terms)
+        chosen = [f for f in accepted(findings) if f.page is not None]
+        result.counts_per_entity = dict(Counter(f.entity for f in chosen))
+        result.counts_per_ground = dict(Counter(f.ground for f in chosen if f.ground))
+        fmt = engine.rules.format_ground
+        if review_out is not None:
+            _write_atomic(review_out, lambda tmp: render_review(document.pdf, findings, tmp, fmt))
+            result.review = str(review_out)
+        boxes = redaction_boxes(chosen, fmt)
+        redacted_texts = [f.text for f in chosen]
+        kept_texts = [f.text for f in findings if f.decision is DecisionKind.KEEP]
+
+        def write_release(tmp: Path) -> None:
+            render_release(document.pdf, boxes, redacted_texts, tmp, options)
+            report = verify_release(tmp, boxes, redacted_texts, kept_texts)
+            if not report.ok:
+                raise VerificationFailed(
+                    f"{path}: verification failed, {report.problems[0]}; no release file was written, "
+                    "review this document by hand."
+                )
+
+        _write_atomic(out, write_release)
+    except RedactionError as exc:
+        result.status, result.exit_code, result.error = "failed", int(exc.exit_code), str(exc)
+        result.output = None
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # a bug or a file MuPDF chokes on: report it, go on with the next file
+        result.status, result.exit_code = "failed", int(ExitCode.OTHER)
+        result.error = f"{path}: unexpected error ({type(exc).__name__}: {str(exc)[:160]}); please report it."
+        result.output = None
+    finally:
+        if document is not None:
+            document.close()
+        result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _write_atomic(target: Path, write) -> None:
+    """Write through a temporary file in the target's folder; the target appears only when complete."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".partial-", suffix=".pdf", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {target.parent} ({exc.strerror}); choose another output folder.") from exc
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target} ({exc.strerror}); choose another output folder.") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()

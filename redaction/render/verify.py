@@ -1,0 +1,108 @@
+"""The verifier: re-open a release PDF and prove that nothing redacted can still be read from it.
+
+Two checks, both on the saved file:
+
+1. no character of the text layer has its centre inside a redaction box (other than the ground code
+   printed there): this catches edits lost on save;
+2. no redacted text (of at least four letters or digits) occurs anywhere else a reader can get at: page
+   text, annotations, form fields, bookmarks, metadata, XMP, names of embedded files. A text that the
+   engine deliberately kept visible elsewhere (a minister with the same surname) is not counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymupdf
+
+from .release import Box
+
+_JOIN_BREAKS = re.compile(r"([-./@])[ \t]*\n\s*")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    return _SPACE.sub(" ", _JOIN_BREAKS.sub(r"\1", text)).strip().casefold()
+
+
+def _word_pattern(text: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(normalise(text))}(?!\w)")
+
+
+def verify_release(path: Path, boxes: list[Box], redacted_texts: list[str], kept_texts: list[str] = (),
+                   password: str | None = None) -> VerifyReport:
+    problems: list[str] = []
+    try:
+        pdf = pymupdf.open(str(path))
+    except Exception as exc:
+        return VerifyReport(False, [f"the release file cannot be re-opened ({exc})"])
+    try:
+        if pdf.needs_pass and not pdf.authenticate(password or ""):
+            return VerifyReport(False, ["the release file is encrypted"])
+        codes = {b.code for b in boxes}
+        by_page: dict[int, list[Box]] = {}
+        for box in boxes:
+            by_page.setdefault(box.page, []).append(box)
+        places: list[tuple[str, str]] = []
+        for page in pdf:
+            page_text = page.get_text("text")
+            places.append((f"page {page.number + 1}", page_text))
+            if page.number in by_page:
+                problems += _chars_in_boxes(page, by_page[page.number], codes)
+            for annot in page.annots() or []:
+                info = annot.info or {}
+                places.append((f"an annotation on page {page.number + 1}",
+                               " ".join(str(v) for v in info.values())))
+            for widget in page.widgets() or []:
+                places.append((f"a form field on page {page.number + 1}",
+                               f"{widget.field_name or ''} {widget.field_value or ''}"))
+        places.append(("the document metadata", " ".join(str(v) for v in (pdf.metadata or {}).values() if v)))
+        places.append(("the XMP metadata", pdf.get_xml_metadata() or ""))
+        places.append(("the bookmarks", " ".join(str(e[1]) for e in pdf.get_toc(simple=True))))
+        try:
+            places.append(("the embedded files", " ".join(pdf.embfile_names())))
+        except Exception:
+            pass
+        kept = {normalise(t) for t in kept_texts}
+        normalised = [(where, normalise(text)) for where, text in places]
+        for text in sorted({normalise(t) for t in redacted_texts}):
+            if len(re.findall(r"\w", text)) < 4 or text in kept:
+                continue
+            pattern = _word_pattern(text)
+            for where, haystack in normalised:
+                if pattern.search(haystack):
+                    problems.append(f"redacted text is still readable in {where}")
+                    break
+    finally:
+        pdf.close()
+    return VerifyReport(not problems, problems)
+
+
+def _chars_in_boxes(page: pymupdf.Page, boxes: list[Box], codes: set[str]) -> list[str]:
+    raw = page.get_text("rawdict", flags=pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_MEDIABOX_CLIP)
+    code_chars = set("".join(codes)) | {" "}
+    leftovers = 0
+    for block in raw.get("blocks", []):
+        for line in block.get("lines", []):
+            for span in line.get("spans", []):
+                for char in span.get("chars", []):
+                    if char["c"] in code_chars:
+                        continue
+                    x0, y0, x1, y1 = char["bbox"]
+                    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+                    for box in boxes:
+                        r = box.rect
+                        if r.x0 <= cx <= r.x1 and r.y0 <= cy <= r.y1:
+                            leftovers += 1
+                            break
+    if leftovers:
+        return [f"{leftovers} characters are still under redaction boxes on page {page.number + 1}"]
+    return []

@@ -1,0 +1,177 @@
+"""The release PDF holds no redacted text anywhere; the review PDF shows every finding; bad input fails cleanly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pymupdf
+import pytest
+
+from conftest import REPO, WOO_REDACT, all_text, make_pdf
+from redaction.pipeline import redact_file
+from redaction.render import verify_release
+from redaction.render.release import Box
+
+
+def run_cli(*args, cwd=REPO):
+    return subprocess.run([*WOO_REDACT, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+LINES = [
+    "Nota aan de minister, Kamerstuk 36 410, nr. 12",
+    "Contactpersoon: Sanne Oudejans",
+    "E sanne.oudejans@minbzk.nl",
+    "Het advies van Sanne Oudejans is verwerkt in deze versie.",
+]
+
+
+def test_release_removes_term_from_text_annotations_fields_metadata_and_bookmarks(tmp_path, engine):
+    src = make_pdf(tmp_path / "in.pdf", LINES, author="Sanne Oudejans", annotation="Opmerking van Sanne Oudejans",
+                   field_value="Sanne Oudejans", bookmark="Notitie Sanne Oudejans")
+    assert "Sanne Oudejans" in all_text(src)
+    out = tmp_path / "out.pdf"
+    result = redact_file(src, out, terms=["Sanne Oudejans"], engine=engine)
+    assert result.status == "ok", result.error
+    text = all_text(out)
+    assert "oudejans" not in text.lower()
+    assert "Kamerstuk 36 410" in text  # ordinary text stays
+    assert "5.1.2e" in pymupdf.open(out)[0].get_text()  # the ground code is printed in the box
+    with pymupdf.open(out) as doc:
+        assert doc.page_count == 1
+        assert not doc.metadata.get("author")
+        assert "Oudejans" not in (doc.get_xml_metadata() or "")
+
+
+def test_redacted_box_is_black_and_covers_the_text(tmp_path, engine):
+    src = make_pdf(tmp_path / "in.pdf", LINES)
+    out = tmp_path / "out.pdf"
+    redact_file(src, out, terms=["Oudejans"], engine=engine)
+    with pymupdf.open(src) as before:
+        rect = before[0].search_for("Oudejans")[0]
+    with pymupdf.open(out) as after:
+        page = after[0]
+        assert "Oudejans" not in page.get_text()
+        band = pymupdf.Rect(rect.x0 + 1, rect.y0 + rect.height * 0.3, rect.x1 - 1, rect.y1 - rect.height * 0.15)
+        pix = page.get_pixmap(clip=band, colorspace=pymupdf.csGRAY, dpi=144)
+        dark = sum(1 for b in pix.samples if b < 128) / len(pix.samples)
+        assert dark > 0.6
+
+
+def test_neighbouring_lines_survive_tight_line_spacing(tmp_path, engine):
+    lines = ["bovenregel met gewone woorden", "Pieter Zandbergen woont hier", "onderregel met gewone woorden"]
+    src = make_pdf(tmp_path / "in.pdf", lines, fontsize=11)
+    out = tmp_path / "out.pdf"
+    result = redact_file(src, out, terms=["Pieter Zandbergen"], engine=engine)
+    assert result.status == "ok"
+    text = pymupdf.open(out)[0].get_text()
+    assert "bovenregel met gewone woorden" in text
+    assert "onderregel met gewone woorden" in text
+    assert "Zandbergen" not in text and "woont hier" in text
+
+
+def test_review_pdf_highlights_findings_and_keeps_text(tmp_path, engine):
+    src = make_pdf(tmp_path / "in.pdf", LINES)
+    review = tmp_path / "review.pdf"
+    result = redact_file(src, tmp_path / "out.pdf", review_out=review, terms=["Sanne Oudejans"], engine=engine)
+    assert result.status == "ok"
+    with pymupdf.open(review) as doc:
+        page = doc[0]
+        assert "Sanne Oudejans" in page.get_text()  # content untouched
+        highlights = [a for a in page.annots() if a.type[0] == pymupdf.PDF_ANNOT_HIGHLIGHT]
+        assert len(highlights) >= 2
+        assert any("5.1.2e" in a.info["content"] for a in highlights)
+
+
+def test_verifier_catches_text_left_under_a_box(tmp_path):
+    src = make_pdf(tmp_path / "in.pdf", LINES)
+    with pymupdf.open(src) as doc:
+        rect = doc[0].search_for("Oudejans")[0]
+    report = verify_release(src, [Box(0, rect, "5.1.2e")], ["Sanne Oudejans"])
+    assert not report.ok
+    assert any("still" in p for p in report.problems)
+
+
+def test_scanned_page_is_reported_not_counted_as_redacted(tmp_path, engine):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 200, 100), False)
+    pix.set_rect(pix.irect, (200,))
+    page.insert_image(pymupdf.Rect(50, 50, 450, 250), pixmap=pix)
+    doc.save(tmp_path / "scan.pdf")
+    result = redact_file(tmp_path / "scan.pdf", tmp_path / "out.pdf", engine=engine)
+    assert "page 1 has no text layer" in result.warnings
+    assert result.counts_per_entity == {}
+
+
+def test_encrypted_input_needs_password(tmp_path):
+    src = make_pdf(tmp_path / "secret.pdf", LINES, password="geheim")
+    proc = run_cli("redact", src, "--out", tmp_path / "out.pdf", "--term", "Oudejans")
+    assert proc.returncode == 8
+    assert "password" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out.pdf").exists()
+    proc = run_cli("redact", src, "--out", tmp_path / "out.pdf", "--term", "Oudejans", "--password", "geheim")
+    assert proc.returncode == 0, proc.stderr
+    assert "Oudejans" not in all_text(tmp_path / "out.pdf")
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [("empty.pdf", b""), ("image.pdf", b"\x89PNG\r\n\x1a\n" + bytes(200)), ("broken.pdf", b"%PDF-1.7\n%%EOF\n")],
+)
+def test_bad_input_gives_one_sentence_and_exit_code_2(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    proc = run_cli("redact", path, "--out", tmp_path / "out.pdf")
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert str(path) in proc.stderr
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_one_bad_file_does_not_stop_the_others_and_report_lists_each(tmp_path):
+    good = make_pdf(tmp_path / "good.pdf", LINES)
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"")
+    report = tmp_path / "report.json"
+    proc = run_cli("redact", bad, good, "--out-dir", tmp_path / "out", "--report", report, "--term", "Oudejans")
+    assert proc.returncode == 2
+    assert (tmp_path / "out" / "good.pdf").exists()
+    files = {f["input"]: f for f in json.loads(report.read_text())["files"]}
+    assert files[str(good)]["status"] == "ok" and files[str(good)]["pages"] == 1
+    assert files[str(good)]["counts_per_ground"].get("5.1.2e", 0) >= 1
+    assert files[str(bad)]["status"] == "failed" and files[str(bad)]["exit_code"] == 2
+    assert files[str(bad)]["error"]
+
+
+def test_bad_arguments_exit_1(tmp_path):
+    proc = run_cli("redact", "a.pdf", "b.pdf", "--out", tmp_path / "x.pdf")
+    assert proc.returncode == 1
+    proc = run_cli("redact", "a.pdf")
+    assert proc.returncode == 1
+
+
+def test_analyze_json_on_text_file_gives_offsets(tmp_path):
+    path = tmp_path / "brief.txt"
+    text = "Geachte heer Oudejans,\nUw BSN is 111222333.\n"
+    path.write_text(text, encoding="utf-8")
+    proc = run_cli("analyze", "--json", path, "--term", "Oudejans")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout.strip().splitlines()[0])
+    assert record["file"] == str(path)
+    texts = {f["text"]: f for f in record["findings"]}
+    assert "Oudejans" in texts
+    for f in record["findings"]:
+        assert text[f["start"]:f["end"]] == f["text"]
+        assert f["page"] is None and f["rects"] is None
+        assert set(f) >= {"entity", "text", "start", "end", "page", "rects", "ground", "score", "recognizer",
+                          "reason", "decision"}
+
+
+def test_ground_notation_is_configurable():
+    from redaction.rules import Rules
+
+    rules = Rules(entities={}, grounds={}, notation="art. {article} lid {paragraph} sub {letter} Woo")
+    assert rules.format_ground("5.1.2e") == "art. 5.1 lid 2 sub e Woo"
+    assert rules.format_ground("5.1.5") == "5.1.5"
+    assert Rules(entities={}, grounds={}).format_ground("5.1.1e") == "5.1.1e"
