@@ -80,15 +80,17 @@ def render_release(pdf: pymupdf.Document, boxes: list[Box], redacted_texts: list
 
 
 def write_code(page: pymupdf.Page, box: Box, fill) -> None:
-    """Print the ground code centred in the box, as large as fits."""
+    """Print the ground code at the start of the box, as large as fits.
+
+    Left-aligned rather than centred: when one box covers two adjacent names ("A, B"), the code then
+    stands whole inside the first name's area instead of straddling both."""
     if not box.code or box.rect.is_empty:
         return
     width = pymupdf.get_text_length(box.code, fontname=FONT, fontsize=1)
     size = min(box.rect.height * 0.85, (box.rect.width - 1) / width if width else 0)
     if size < 2:
         size = min(box.rect.height * 0.85, 2.0)
-    text_width = width * size
-    x = box.rect.x0 + max(0.0, (box.rect.width - text_width) / 2)
+    x = box.rect.x0 + min(1.0, box.rect.width * 0.05)
     y = box.rect.y0 + (box.rect.height + size * 0.7) / 2
     dark = sum(fill) / 3 < 0.5
     page.insert_text((x, y), box.code, fontname=FONT, fontsize=size, color=(1, 1, 1) if dark else (0, 0, 0))

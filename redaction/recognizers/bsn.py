@@ -1,0 +1,132 @@
+"""Recognizer for the Dutch citizen service number (burgerservicenummer, BSN)."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import regex
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from stdnum.nl import bsn
+
+
+class NlBsnRecognizer(PatternRecognizer):
+    """Recognizes the Dutch burgerservicenummer (BSN).
+
+    The BSN is the personal number every resident of the Netherlands gets from the
+    Basisregistratie Personen (Wet algemene bepalingen burgerservicenummer, art. 1).
+    Releasing it is refused under art. 5.1 lid 1 sub e Woo.
+
+    Format: nine digits that pass the *elfproef*: 9·d1 + 8·d2 + ... + 2·d8 − d9 is a
+    multiple of 11. Written as ``111222333``, ``1112.22.333`` or ``111 222 333``; a
+    number that lost its leading zero (eight digits) is only taken right after the word BSN.
+    Fictitious example: ``111222333``.
+
+    A nine-digit number that passes the elfproef by chance is common in case files:
+    roughly one in eleven zaak-, factuur- and dossiernummers does. The text before the
+    number decides: after a BSN label it is a BSN; after a reference label (zaaknummer,
+    factuurnummer, kenmerk, ...) it is returned with ``keep_reason`` set; with neither it
+    is returned with a lower score.
+    """
+
+    PATTERNS = [
+        Pattern("BSN (9 cijfers)", r"(?<![\w.,/+€-])\d{9}(?![\w]|[.,/-]\d)", 0.5),
+        Pattern("BSN (1234.56.782)", r"(?<![\w.,/+€-])\d{4}\.\d{2}\.\d{3}(?![\w]|[.,/-]\d)", 0.5),
+        Pattern("BSN (123 456 782)", r"(?<![\w.,/+€-])\d{3}[ \u00a0]\d{3}[ \u00a0]\d{3}(?![\w]|[.,/-]\d|[ \u00a0]\d)", 0.5),
+        Pattern("BSN (8 cijfers)", r"(?<![\w.,/+€-])\d{8}(?![\w]|[.,/-]\d)", 0.3),
+    ]
+
+    CONTEXT = [
+        "bsn",
+        "bsn-nummer",
+        "burgerservicenummer",
+        "burger service nummer",
+        "burgerservice nummer",
+        "sofinummer",
+        "sofi-nummer",
+        "persoonsnummer",
+        "citizen service number",
+    ]
+
+    # Labels of numbers that are not personal: a number directly after one of these is a
+    # reference, even when it happens to pass the elfproef.
+    REFERENCE_LABELS = [
+        "zaaknummer", "zaaknr", "zaak", "factuurnummer", "factuurnr", "factuur",
+        "kenmerk", "ons kenmerk", "uw kenmerk", "referentie", "referentienummer",
+        "dossiernummer", "dossier", "klachtnummer", "klacht", "klachtdossier",
+        "klantnummer", "relatienummer", "debiteurnummer", "ordernummer", "contractnummer",
+        "polisnummer", "aanslagnummer", "betalingskenmerk", "beschikkingsnummer",
+        "vergadernummer", "vergadering", "registratienummer", "kvk", "kvk-nummer",
+        "btw", "btw-nummer", "rsin", "documentnummer", "volgnummer", "nummer", "nr",
+    ]
+
+    # How far before a number a label may stand (characters).
+    WINDOW = 60
+
+    def __init__(
+        self,
+        patterns: Optional[List[Pattern]] = None,
+        context: Optional[List[str]] = None,
+        supported_language: str = "nl",
+        supported_entity: str = "BSN",
+    ):
+        super().__init__(
+            supported_entity=supported_entity,
+            patterns=patterns if patterns else self.PATTERNS,
+            context=context if context else self.CONTEXT,
+            supported_language=supported_language,
+            global_regex_flags=regex.DOTALL | regex.MULTILINE,
+        )
+        self._bsn_label = self._label_regex(self.context)
+        self._reference_label = self._label_regex(self.REFERENCE_LABELS)
+
+    @staticmethod
+    def _label_regex(words: List[str]) -> "regex.Pattern":
+        alternatives = sorted((regex.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
+        return regex.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", regex.IGNORECASE)
+
+    def validate_result(self, pattern_text: str) -> Optional[bool]:
+        """Elfproef via python-stdnum (also checks length; eight digits get a leading zero)."""
+        return bsn.is_valid(pattern_text)
+
+    def analyze(
+        self,
+        text: str,
+        entities: List[str],
+        nlp_artifacts=None,
+        regex_flags: Optional[int] = None,
+    ) -> List[RecognizerResult]:
+        """Find elfproef-valid numbers and judge each by the label in front of it."""
+        results = []
+        for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
+            digits = regex.sub(r"\D", "", text[result.start : result.end])
+            before = text[max(0, result.start - self.WINDOW) : result.start]
+            bsn_at = self._last_label(self._bsn_label, before)
+            ref_at = self._last_label(self._reference_label, before)
+            explanation = result.analysis_explanation
+            if bsn_at is not None and (ref_at is None or bsn_at >= ref_at):
+                result.score = 1.0
+                explanation.textual_explanation = "BSN, elfproef klopt, na het woord BSN/burgerservicenummer"
+            elif len(digits) == 8:
+                continue  # eight digits without a BSN label: far more often something else
+            elif ref_at is not None:
+                result.score = 0.4
+                explanation.textual_explanation = "elfproef klopt, maar het nummer staat na een kenmerk-/zaaknummerlabel"
+                result.recognition_metadata["keep_reason"] = "zaak-, factuur- of referentienummer, geen BSN"
+            else:
+                result.score = 0.6
+                explanation.textual_explanation = "BSN, elfproef klopt (geen label in de buurt)"
+            explanation.score = result.score
+            results.append(result)
+        return results
+
+    @staticmethod
+    def _last_label(label: "regex.Pattern", before: str) -> Optional[int]:
+        """End offset of the last label in ``before`` that is followed only by punctuation."""
+        last = None
+        for match in label.finditer(before):
+            gap = before[match.end() :]
+            # a label only governs the number when nothing but punctuation or a short filler
+            # stands between them ("BSN: ", "burgerservicenummer\n(", "BSN-nummer is ")
+            if regex.fullmatch(r"[\s:(.,#-]*(?:(?:is|was|luidt|van|nr\.?|nummer)[\s:(.,#-]*)*", gap, regex.IGNORECASE):
+                last = match.end()
+        return last

@@ -1,0 +1,148 @@
+"""Recognizer for e-mail addresses, personal ones and organisation mailboxes."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import List, Optional
+
+import regex
+import tldextract
+import yaml
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+
+RULES = Path(__file__).resolve().parents[2] / "rules"
+
+# Providers whose addresses always belong to a private person, whatever the local part says.
+CONSUMER_DOMAINS = frozenset(
+    """gmail.com googlemail.com hotmail.com hotmail.nl outlook.com outlook.nl live.nl live.com
+    icloud.com me.com yahoo.com yahoo.nl ziggo.nl kpnmail.nl kpnplanet.nl planet.nl home.nl
+    xs4all.nl hetnet.nl casema.nl chello.nl upcmail.nl telfort.nl tele2.nl online.nl quicknet.nl
+    zeelandnet.nl solcon.nl proton.me protonmail.com msn.com aol.com gmx.com gmx.net mail.com""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> tldextract.TLDExtract:
+    # Only the public suffix list snapshot bundled with tldextract: no download, no disk cache.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> tuple[frozenset, tuple]:
+    data = yaml.safe_load((RULES / "email_function_mailboxes.yaml").read_text(encoding="utf-8"))
+    words = [str(w).lower() for w in data["function_words"]]
+    exact = frozenset(w for w in words if not w.endswith("*"))
+    prefixes = tuple(w[:-1] for w in words if w.endswith("*"))
+    return exact, prefixes
+
+
+def has_valid_suffix(address: str) -> bool:
+    """True when the domain of ``address`` ends in a known public suffix (``nl``, ``co.uk``)."""
+    domain = address.rsplit("@", 1)[-1]
+    return bool(domain) and bool(_suffixes()(domain).suffix)
+
+
+def is_function_mailbox(address: str) -> bool:
+    """True for an organisation mailbox (``info@``, ``woo-verzoeken@``, ``team.x@``).
+
+    An address at a consumer provider (gmail, hotmail, ziggo, ...) is never one.
+    """
+    local, _, domain = address.lower().rpartition("@")
+    if domain in CONSUMER_DOMAINS:
+        return False
+    exact, prefixes = _function_words()
+    tokens = [t for t in regex.split(r"[._+\-\d]+", local) if t]
+    whole = regex.sub(r"[^a-z]", "", local)
+    if whole in exact or whole.startswith(prefixes):
+        return True
+    return any(t in exact or t.startswith(prefixes) for t in tokens)
+
+
+class NlEmailRecognizer(PatternRecognizer):
+    """Recognizes e-mail addresses in Dutch documents.
+
+    E-mail addresses of private persons and civil servants are personal data (AVG art. 4)
+    and are redacted under art. 5.1 lid 2 sub e Woo. Organisation mailboxes (``info@``,
+    ``woo@``, ``secretariaat@``, team and function addresses) are public contact points:
+    they are returned with ``recognition_metadata["keep_reason"]`` so they stay visible.
+
+    Format: ``local-part@domain.suffix`` (RFC 5322, simplified). In extracted PDF text an
+    address may be broken over a line end after ``.``, ``@`` or ``-``
+    (``inge.schimmelpenninck@\\nminienw.nl``); the result then spans the line break.
+    The suffix must be on the public suffix list (the snapshot bundled with tldextract;
+    nothing is downloaded). Fictitious example: ``jan.jansen@voorbeeld.nl``.
+    """
+
+    _ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
+    _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    PATTERNS = [
+        Pattern(
+            "e-mailadres",
+            rf"(?<![\w.@-]){_ATOM}(?:(?:\.\n?|(?<=-)\n){_ATOM})*@\n?"
+            rf"{_LABEL}(?:(?:\.\n?|-\n){_LABEL})*\.(?:[A-Za-z]{{2,24}}|xn--[A-Za-z0-9-]{{1,59}})(?![\w@-])",
+            0.5,
+        ),
+    ]
+
+    CONTEXT = ["e-mail", "email", "mail", "e-mailadres", "mailadres", "mailen", "van", "aan", "cc"]
+
+    def __init__(
+        self,
+        patterns: Optional[List[Pattern]] = None,
+        context: Optional[List[str]] = None,
+        supported_language: str = "nl",
+        supported_entity: str = "EMAIL",
+    ):
+        super().__init__(
+            supported_entity=supported_entity,
+            patterns=patterns if patterns else self.PATTERNS,
+            context=context if context else self.CONTEXT,
+            supported_language=supported_language,
+            global_regex_flags=regex.DOTALL | regex.MULTILINE,
+        )
+
+    def analyze(
+        self,
+        text: str,
+        entities: List[str],
+        nlp_artifacts=None,
+        regex_flags: Optional[int] = None,
+    ) -> List[RecognizerResult]:
+        """Find addresses, trim a line break that was not part of one, classify each."""
+        results = []
+        for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
+            end = self._trimmed_end(text, result.start, result.end)
+            if end is None:
+                continue
+            result.end = end
+            address = text[result.start : end].replace("\n", "")
+            explanation = result.analysis_explanation
+            if is_function_mailbox(address):
+                result.score = 0.9
+                explanation.textual_explanation = "e-mailadres van een functionele mailbox van een organisatie"
+                result.recognition_metadata["keep_reason"] = "functionele mailbox van een organisatie"
+            else:
+                result.score = 1.0
+                explanation.textual_explanation = "persoonlijk e-mailadres"
+            explanation.score = result.score
+            results.append(result)
+        return results
+
+    @staticmethod
+    def _trimmed_end(text: str, start: int, end: int) -> Optional[int]:
+        """The end of the longest valid address from ``start``, cutting at line breaks.
+
+        ``naar info@cjib.nl.\\nGebruik`` first matches up to ``Gebruik``; that suffix is not
+        on the list, so the part before the line break is tried next.
+        """
+        while True:
+            candidate = text[start:end].replace("\n", "")
+            if "@" in candidate and has_valid_suffix(candidate):
+                return end
+            cut = text.rfind("\n", start, end)
+            if cut < 0:
+                return None
+            end = cut
+            while end > start and text[end - 1] in ".-":
+                end -= 1
