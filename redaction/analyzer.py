@@ -16,7 +16,7 @@ from .document import Document
 from .findings import DecisionKind, Finding
 from .recognizers import build_recognizers
 from .rules import Rules, load_rules
-from .steps import apply_rules, find_terms, resolve_overlaps, sweep_repeats
+from .steps import SearchIndex, apply_rules, find_terms, resolve_overlaps, sweep_repeats
 
 LANGUAGE = "nl"
 
@@ -52,9 +52,10 @@ class Engine:
         text = document.text
         findings = self.analyze_text(text)
         findings = resolve_overlaps(findings)
-        findings += find_terms(text, list(terms) + list(self.rules.deny), findings)
+        index = SearchIndex(text)
+        findings += find_terms(text, list(terms) + list(self.rules.deny), findings, index)
         findings = apply_rules(findings, self.rules)
-        findings = sweep_repeats(text, findings)
+        findings = sweep_repeats(text, findings, index=index)
         findings = apply_rules(findings, self.rules)
         findings.sort(key=lambda f: (f.start, f.end))
         locate(document, findings)

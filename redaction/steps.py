@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .findings import DecisionKind, Finding
@@ -25,28 +26,78 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
     return sorted(taken, key=lambda f: f.start)
 
 
-def text_pattern(term: str) -> re.Pattern[str]:
-    """A pattern for ``term`` as a whole word, any case, with any whitespace (also a line break)
-    between its words and an optional line-end hyphenation break inside them."""
-    words = term.split()
-    parts = []
-    for word in words:
-        parts.append("".join(re.escape(ch) + ("(?:-?\\n)?" if i < len(word) - 1 else "") for i, ch in enumerate(word))
-                     if len(word) > 3 else re.escape(word))
-    body = r"\s+".join(parts)
-    return re.compile(rf"(?<![\w@.-]){body}(?![\w@-])", re.IGNORECASE | re.UNICODE)
+class SearchIndex:
+    """The document's text prepared for finding every occurrence of a phrase quickly.
+
+    Case is ignored, any run of whitespace (a line break too) matches any other, and a line-end break
+    after a hyphen is joined ("Jansen-\\nBakker" reads "Jansen-Bakker"). Matches are whole words and map
+    back to offsets in the original text.
+    """
+
+    def __init__(self, text: str):
+        chars: list[str] = []
+        offsets: list[int] = []
+        previous_space = True
+        i, n = 0, len(text)
+        while i < n:
+            c = text[i]
+            if c == "-" and i + 1 < n and text[i + 1] == "\n":
+                chars.append("-")
+                offsets.append(i)
+                i += 2
+                previous_space = False
+                continue
+            if c.isspace():
+                if not previous_space:
+                    chars.append(" ")
+                    offsets.append(i)
+                previous_space = True
+                i += 1
+                continue
+            low = c.lower()
+            chars.append(low if len(low) == 1 else c)
+            offsets.append(i)
+            previous_space = False
+            i += 1
+        self.text = text
+        self.norm = "".join(chars)
+        self.offsets = offsets
+
+    @staticmethod
+    def normalise(phrase: str) -> str:
+        phrase = phrase.replace("-\n", "-")
+        return " ".join("".join(c.lower() if len(c.lower()) == 1 else c for c in phrase).split())
+
+    def find_all(self, phrase: str):
+        """Yield (start, end) offsets in the original text of every whole-word occurrence of ``phrase``."""
+        needle = self.normalise(phrase)
+        if not needle:
+            return
+        norm, offsets = self.norm, self.offsets
+        at = norm.find(needle)
+        while at >= 0:
+            end = at + len(needle)
+            before = norm[at - 1] if at > 0 else " "
+            after = norm[end] if end < len(norm) else " "
+            if not (before.isalnum() or before in "@._-" and at > 1 and norm[at - 2].isalnum()) \
+                    and not (after.isalnum() or after in "@-_" or (after == "." and end + 1 < len(norm)
+                                                                    and norm[end + 1].isalnum())):
+                yield offsets[at], offsets[end - 1] + 1
+            at = norm.find(needle, at + 1)
 
 
-def find_terms(text: str, terms: list[str], existing: list[Finding]) -> list[Finding]:
+def find_terms(text: str, terms: list[str], existing: list[Finding], index: SearchIndex | None = None
+               ) -> list[Finding]:
     """Every occurrence of each user term (``--term``, the deny list) as a finding to redact."""
+    index = index or SearchIndex(text)
     found: list[Finding] = []
     for term in terms:
         term = term.strip()
         if not term:
             continue
-        for match in text_pattern(term).finditer(text):
+        for start, end in index.find_all(term):
             found.append(
-                Finding(entity="TERM", text=match.group(0), start=match.start(), end=match.end(), score=1.0,
+                Finding(entity="TERM", text=text[start:end], start=start, end=end, score=1.0,
                         recognizer="term", reason=f"zoekterm {term!r}", decision=DecisionKind.REDACT)
             )
     return found
@@ -68,36 +119,39 @@ def apply_rules(findings: list[Finding], rules: Rules) -> list[Finding]:
     return findings
 
 
-def sweep_repeats(text: str, findings: list[Finding], min_chars: int = 4) -> list[Finding]:
+def sweep_repeats(text: str, findings: list[Finding], min_chars: int = 4, index: SearchIndex | None = None
+                  ) -> list[Finding]:
     """Find every other occurrence of a text that is redacted somewhere in the document.
 
     A name or number redacted once must not stay readable elsewhere in the same document. Occurrences
-    inside a kept finding (a minister with the same surname) are left to that finding.
+    that overlap another finding (a minister with the same surname, kept) are left to that finding.
     """
+    index = index or SearchIndex(text)
     covered = sorted((f.start, f.end) for f in findings)
-    redacted = {}
+    starts = [s for s, _ in covered]
+    redacted: dict[str, Finding] = {}
     for f in findings:
         if f.decision is DecisionKind.KEEP:
             continue
-        key = " ".join(f.text.split())
-        if len(_ALNUM.findall(key)) >= min_chars and key.casefold() not in redacted:
-            redacted[key.casefold()] = f
+        key = SearchIndex.normalise(f.text)
+        if len(_ALNUM.findall(key)) >= min_chars and key not in redacted:
+            redacted[key] = f
 
     def is_covered(start: int, end: int) -> bool:
-        for s, e in covered:
-            if s >= end:
-                break
+        i = bisect.bisect_left(starts, end)
+        for s, e in reversed(covered[max(0, i - 8):i]):
             if start < e and s < end:
                 return True
-        return False
+        # a long finding that starts far before may still overlap
+        return any(start < e and s < end for s, e in covered[: max(0, i - 8)] if e > start)
 
     added: list[Finding] = []
     for key, source in redacted.items():
-        for match in text_pattern(" ".join(source.text.split())).finditer(text):
-            if is_covered(match.start(), match.end()):
+        for start, end in index.find_all(source.text):
+            if is_covered(start, end):
                 continue
             added.append(
-                Finding(entity=source.entity, text=match.group(0), start=match.start(), end=match.end(),
+                Finding(entity=source.entity, text=text[start:end], start=start, end=end,
                         score=source.score, recognizer="consistency",
                         reason=f"dezelfde tekst is elders in het document gelakt ({source.reason})",
                         ground=source.ground, decision=source.decision)

@@ -8,7 +8,7 @@ import subprocess
 import pymupdf
 import pytest
 
-from conftest import REPO, WOO_REDACT, all_text, make_pdf
+from pdfkit import REPO, WOO_REDACT, all_text, make_pdf
 from redaction.pipeline import redact_file
 from redaction.render import verify_release
 from redaction.render.release import Box

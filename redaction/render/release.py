@@ -73,27 +73,42 @@ def render_release(pdf: pymupdf.Document, boxes: list[Box], redacted_texts: list
             text=pymupdf.PDF_REDACT_TEXT_REMOVE,
         )
         if options.show_ground:
-            for box in page_boxes:
-                write_code(page, box, options.fill)
+            write_codes(page, page_boxes, options.fill)
     clean(pdf, redacted_texts)
     pdf.save(str(out), garbage=4, deflate=True, clean=False, incremental=False, no_new_id=False)
 
 
-def write_code(page: pymupdf.Page, box: Box, fill) -> None:
-    """Print the ground code at the start of the box, as large as fits.
+def write_codes(page: pymupdf.Page, boxes: list[Box], fill) -> None:
+    """Print each box's ground code at the start of the box, as large as fits, in one text object.
 
     Left-aligned rather than centred: when one box covers two adjacent names ("A, B"), the code then
     stands whole inside the first name's area instead of straddling both."""
-    if not box.code or box.rect.is_empty:
-        return
-    width = pymupdf.get_text_length(box.code, fontname=FONT, fontsize=1)
-    size = min(box.rect.height * 0.85, (box.rect.width - 1) / width if width else 0)
-    if size < 2:
-        size = min(box.rect.height * 0.85, 2.0)
-    x = box.rect.x0 + min(1.0, box.rect.width * 0.05)
-    y = box.rect.y0 + (box.rect.height + size * 0.7) / 2
-    dark = sum(fill) / 3 < 0.5
-    page.insert_text((x, y), box.code, fontname=FONT, fontsize=size, color=(1, 1, 1) if dark else (0, 0, 0))
+    font = _font()
+    writer = pymupdf.TextWriter(page.rect)
+    wrote = False
+    for box in boxes:
+        if not box.code or box.rect.is_empty:
+            continue
+        width = font.text_length(box.code, fontsize=1)
+        size = min(box.rect.height * 0.85, (box.rect.width - 1) / width if width else 0)
+        size = max(size, min(box.rect.height * 0.85, 2.0))
+        x = box.rect.x0 + min(1.0, box.rect.width * 0.05)
+        y = box.rect.y0 + (box.rect.height + size * 0.7) / 2
+        writer.append((x, y), box.code, font=font, fontsize=size)
+        wrote = True
+    if wrote:
+        dark = sum(fill) / 3 < 0.5
+        writer.write_text(page, color=(1, 1, 1) if dark else (0, 0, 0))
+
+
+_FONT: pymupdf.Font | None = None
+
+
+def _font() -> pymupdf.Font:
+    global _FONT
+    if _FONT is None:
+        _FONT = pymupdf.Font(FONT)
+    return _FONT
 
 
 def clean(pdf: pymupdf.Document, redacted_texts: list[str]) -> None:

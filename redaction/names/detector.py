@@ -1,0 +1,1039 @@
+"""Find person names in a whole document's text: lexicons + structure + consistency.
+
+The detector works in four passes over the tokens of one document:
+
+1. *structure*: e-mail header fields, signature blocks, form/contact/author labels, chat senders,
+   attendee and table lines, paraph columns; in these places a name-shaped sequence is accepted even
+   when the name lists do not know it;
+2. *running text*: initials + surname, title + name, mevrouw/de heer + surname, known first name
+   (+ surname), Outlook forms (``Vries, Sanne de``), names after cue words ("Volgens", "besproken met")
+   or before a job title in brackets;
+3. *public officials*: a role word in front of a name ("minister", "het lid", "Motie ... c.s.",
+   "wethouder"), after it, or in the role cell of a table row marks the name as one to keep;
+4. *consistency*: every name found once is looked up again in the whole document, also in its short
+   forms (first name, surname with its tussenvoegsel, initial + surname).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from redaction.names.lexicon import Lexicon, get_lexicon
+from redaction.names.tokens import Tok, line_spans, tokenize
+
+_STREET_SUFFIXES = ("straat", "weg", "laan", "plein", "kade", "gracht", "singel", "dreef", "steeg", "markt",
+                    "park", "hof", "dijk", "pad", "plantsoen", "boulevard", "wal", "haven", "veld")
+_PREP_IFX = {"in", "op", "aan", "bij", "uit", "voor", "onder", "over", "tot"}
+_ARTICLES = {"de", "den", "der", "het", "'t", "t", "la", "le"}
+_ORG_SUFFIXES = ("bureau", "dienst", "bedrijf", "raad", "bank", "centrum", "instituut", "fonds", "kantoor",
+                 "vereniging", "stichting", "inspectie", "autoriteit", "agentschap", "groep", "verband", "partners",
+                 "ministerie", "gemeente", "provincie", "rechtbank", "commissie", "platform", "overleg", "loket",
+                 "nota", "brief", "besluit", "rapport", "verslag", "dossier", "regeling", "wet", "beleid", "zaken")
+_TIMESTAMP_LINE = re.compile(
+    r"^\s*\[?\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4},?\s+\d{1,2}[:.]\d{2}(?::\d{2})?\]?\s*$")
+_CHAT_PREFIX = re.compile(
+    r"^\s*\[?\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4},?\s+\d{1,2}[:.]\d{2}(?::\d{2})?\]?\s*(?:-\s*)?"
+    r"|^\s*\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*(?:-\s*)?")
+_POST_TITLES = {"msc", "ma", "ba", "bsc", "mba", "phd", "llm"}
+_PRE_TITLES: set[str] = set()  # filled from the lexicon on first use
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_SENTENCE_END = set(".!?:;•–—-*\"“”(")
+_STRONG_VERBS = {"zei", "zegt", "licht", "lichtte", "vraagt", "vroeg", "opent", "sluit", "meldt", "meldde",
+                 "merkt", "antwoordt", "antwoordde", "reageert", "reageerde", "bevestigt", "bevestigde",
+                 "benadrukt", "benadrukte", "neemt", "heeft", "had", "is", "was", "schreef", "schrijft",
+                 "gaf", "geeft", "stelt", "stelde", "belde", "belt", "mailde", "appte", "verwelkomt", "heet"}
+
+
+@dataclass
+class NameMatch:
+    start: int
+    end: int
+    text: str
+    score: float
+    reason: str
+    keep_reason: str | None = None
+    context: str = "body"
+
+
+@dataclass
+class _Cand:
+    s: int                    # first token index
+    e: int                    # end token index (exclusive)
+    score: float
+    reason: str
+    context: str
+    given: list[str] = field(default_factory=list)   # given names as written (not initials)
+    initials: str = ""
+    sur: list[str] = field(default_factory=list)     # tussenvoegsels + surname words as written
+    keep_reason: str | None = None
+    official_hint: str | None = None   # role found next to this very occurrence
+    civil_hint: bool = False           # a job title of a civil servant next to it
+
+    @property
+    def sur_key(self) -> str:
+        return " ".join(w.lower() for w in self.sur)
+
+    @property
+    def full_key(self) -> str:
+        return " ".join([w.lower() for w in self.given] + [self.sur_key]).strip()
+
+
+@dataclass
+class _Parse:
+    s: int
+    e: int
+    given: list[int]
+    inits: list[int]
+    ifx: list[int]
+    sur: int | None
+
+
+class _Doc:
+    def __init__(self, text: str, lex: Lexicon):
+        self.text = text
+        self.lex = lex
+        self.toks: list[Tok] = tokenize(text)
+        self.starts = [t.start for t in self.toks]
+        self.lines = line_spans(text)
+        self.line_starts = [s for s, _ in self.lines]
+        self.line_toks: dict[int, list[int]] = {}
+        for i, t in enumerate(self.toks):
+            self.line_toks.setdefault(t.line, []).append(i)
+        # words the document itself writes in lower case (not inside e-mail addresses or URLs)
+        plain = re.sub(r"\S*[@/]\S*|www\.\S+|\S+\.(?:nl|com|org|eu|net)\b", " ", text)
+        self.doc_lower = {w.lower() for w in re.findall(r"(?<![\w.'-])[a-zà-ÿ][^\W\d_]+", plain)}
+        ctx = lex.context
+        self.greetings = {g.lower() for g in ctx.get("greetings", [])}
+        self.closings = {c.lower() for c in ctx.get("closings", [])}
+        self.sig_skip = [c.lower() for c in ctx.get("signature_skip", [])]
+        self.header_labels = {c.lower() for c in ctx.get("header_labels", [])}
+        self.form_labels = {c.lower() for c in ctx.get("form_labels", [])}
+        self.cues = [tuple(c.lower().split()) for c in ctx.get("person_cues_before", [])]
+        self.verbs = {v.lower().split()[0] for v in ctx.get("person_verbs", [])}
+        self.roles = _role_forms(lex.officials)
+        self.roles_by_first: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
+        for r in self.roles:
+            self.roles_by_first.setdefault(r[0][0], []).append(r)
+        self.cues_by_last: dict[str, list[tuple[str, ...]]] = {}
+        for c in self.cues:
+            self.cues_by_last.setdefault(c[-1], []).append(c)
+        self.hon_first = {h[0] for h in lex.honorifics} | {h[0].rstrip(".") for h in lex.honorifics}
+        self.cands: list[_Cand] = []
+        self.cand_ends: set[int] = set()
+
+    # ---------------------------------------------------------------- word classes
+    def is_ifx(self, t: Tok) -> bool:
+        return t.kind == "A" or (t.kind == "W" and t.low in self.lex.interfixes and "\n" not in t.text)
+
+    def is_bad(self, t: Tok) -> bool:
+        """Never part of a name (beyond tussenvoegsels)."""
+        if t.kind != "W" or not t.cap or t.allcaps:
+            return True
+        low = t.low
+        lex = self.lex
+        if low in lex.not_names or low in lex.org_words or low in lex.job_titles or low in lex.titles:
+            return True
+        for suf in _ORG_SUFFIXES:
+            if low.endswith(suf) and len(low) > len(suf) + 2 and low not in lex.surnames:
+                return True
+        for suf in _STREET_SUFFIXES:
+            if low.endswith(suf) and len(low) > len(suf) + 3 and low not in lex.surnames:
+                return True
+        return False
+
+    def _org_suffix(self, low: str) -> bool:
+        return any(low.endswith(suf) and len(low) > len(suf) + 2 for suf in _ORG_SUFFIXES)
+
+    def ambiguous(self, low: str) -> bool:
+        return low in self.lex.common_words or low in self.doc_lower
+
+    def _after_lower(self, i: int) -> bool:
+        """The token before i is a lower-case word on the same line (running text, not a heading)."""
+        if i == 0 or self.toks[i].nl_before:
+            return False
+        p = self.toks[i - 1]
+        return p.kind == "W" and p.norm[:1].islower() and p.low not in ("van", "de", "het", "der", "den")
+
+    def sent_initial(self, i: int) -> bool:
+        if i == 0:
+            return True
+        t = self.toks[i]
+        if t.nl_before:
+            return True
+        p = self.toks[i - 1]
+        return p.kind == "P" and p.text in _SENTENCE_END or p.kind == "N"
+
+    def line_of(self, i: int) -> int:
+        return self.toks[i].line
+
+    def line_text(self, ln: int) -> str:
+        if 0 <= ln < len(self.lines):
+            s, e = self.lines[ln]
+            return self.text[s:e]
+        return ""
+
+    def tok_at(self, offset: int) -> int:
+        return bisect.bisect_left(self.starts, offset)
+
+    # ---------------------------------------------------------------- grammar
+    def parse(self, i: int, allow_nl: bool = False, surname_only: bool = False,
+              role_ctx: bool = False) -> _Parse | None:
+        """Parse ``[given|initials]* [tussenvoegsel]* surname`` starting at token i."""
+        toks, n = self.toks, len(self.toks)
+        if i >= n:
+            return None
+        j = i
+        given: list[int] = []
+        inits: list[int] = []
+
+        if allow_nl:
+            ls, le = self.lines[toks[i].line] if toks[i].line < len(self.lines) else (0, 0)
+            allow_nl = le - ls >= 40
+
+        def brk(k: int) -> bool:
+            t = toks[k]
+            return t.block_before or (t.nl_before and (not allow_nl or t.kind == "I"))
+
+        if not surname_only:
+            while j < n and len(given) + len(inits) < 4:
+                if j > i and brk(j):
+                    break
+                t = toks[j]
+                if t.kind == "I":
+                    inits.append(j)
+                    j += 1
+                    continue
+                if t.kind == "W" and not self.is_ifx(t) and not self.is_bad(t):
+                    if inits and given:
+                        break
+                    given.append(j)
+                    j += 1
+                    continue
+                break
+        k = j
+        ifx: list[int] = []
+        while k < n and len(ifx) < 3 and self.is_ifx(toks[k]) and not (k > i and brk(k)):
+            ifx.append(k)
+            k += 1
+        if ifx and k < n and not brk(k) and toks[k].kind == "W" and not self.is_bad(toks[k]) \
+                and not self.is_ifx(toks[k]):
+            is_place = toks[k].low in self.lex.places
+            place_after_van = (len(ifx) == 1 and toks[ifx[0]].norm == "van" and (given or inits) and is_place
+                               and (toks[k].low not in self.lex.surnames or role_ctx or len(given) >= 2))
+            # "in", "op", "uit" ... are tussenvoegsels only with an article: "in 't Veld", "op de Beek"
+            prep_alone = toks[ifx[0]].low in _PREP_IFX and (len(ifx) == 1 or toks[ifx[1]].low not in _ARTICLES)
+            if not place_after_van and not prep_alone:  # "wethouder Yilmaz van Arnhem": not part of the name
+                return _Parse(i, k + 1, given, inits, ifx, k)
+        if given:
+            sur = given.pop()
+            if inits and inits[-1] > sur:
+                return None
+            return _Parse(i, sur + 1, given, inits, [], sur)
+        return None
+
+    def words(self, idxs: list[int]) -> list[str]:
+        return [self.toks[k].norm for k in idxs]
+
+    def make(self, p: _Parse, score: float, reason: str, context: str) -> _Cand:
+        toks = self.toks
+        sur = [toks[k].norm for k in p.ifx] + ([toks[p.sur].norm] if p.sur is not None else [])
+        return _Cand(p.s, p.e, score, reason, context, given=self.words(p.given),
+                     initials="".join(toks[k].norm for k in p.inits), sur=sur)
+
+    def judge(self, p: _Parse, ctx: str | None) -> tuple[float, str] | None:
+        """Decide whether a parse is a person name. ctx: title/hon/struct/line/cue or None."""
+        lex = self.lex
+        toks = self.toks
+        sur = toks[p.sur] if p.sur is not None else None
+        if sur is None:
+            return None
+        slow = sur.low
+        sur_known = slow in lex.surnames or sur.norm.split("-")[0].lower() in lex.surnames
+        sur_amb = self.ambiguous(slow)
+        place = slow in lex.places and not sur_known
+        full_text = " ".join(t.norm for t in toks[p.s:p.e]).lower()
+        if (full_text in lex.places or full_text.replace(" ", "-") in lex.places) and \
+                not (ctx in ("title", "hon") and sur_known):
+            return None
+        multi = bool(p.given or p.inits or p.ifx)
+        if p.e < len(toks) and ctx not in ("hon", "struct") and toks[p.e].kind == "W" and toks[p.e].cap \
+                and not toks[p.e].nl_before and (toks[p.e].low in lex.org_words or self._org_suffix(toks[p.e].low)):
+            return None  # "Wilhelmina Ziekenhuis", "P.W. Janssen Ziekenhuis"
+        if ctx in ("title", "hon", "struct"):
+            if not multi and ctx == "struct" and (sur_amb or place) and not (slow in lex.first_names):
+                return None
+            return 0.85, ctx
+        if p.inits and (sur_known or not sur_amb or p.ifx) and not place:
+            return 0.85, "voorletters + achternaam"
+        if p.given:
+            first = toks[p.given[0]]
+            flow = first.low
+            f_known = flow in lex.first_names or all(x.lower() in lex.first_names for x in first.norm.split("-"))
+            f_amb = self.ambiguous(flow) or flow in lex.places
+            if f_known and not f_amb and (sur_known or not sur_amb or p.ifx) and not place:
+                return 0.85, "voornaam + achternaam"
+            if not f_known and (sur_known or p.ifx) and (not sur_amb or p.ifx) and not f_amb and len(flow) > 2 \
+                    and not self.sent_initial(p.s) and flow not in lex.places:
+                return 0.6, "naam (achternaam bekend)"
+            if not f_known and not sur_known and not f_amb and not sur_amb and not place and len(p.given) == 1 \
+                    and len(flow) > 2 and len(slow) > 3 and flow not in lex.places and self._after_lower(p.s) \
+                    and not flow.endswith(("se", "sche", "ische", "lijke", "ale", "ele")):
+                return 0.5, "twee onbekende naamwoorden midden in een zin"
+            if f_known and f_amb and (sur_known or p.ifx) and (not sur_amb or p.ifx) and not place \
+                    and (not self.sent_initial(p.s) or sur_known):
+                return 0.7, "voornaam + achternaam"
+            if not f_known and sur_known and not sur_amb and not f_amb and (ctx in ("line", "cue")):
+                return 0.6, "naam (achternaam bekend)"
+            if ctx == "cue" and not f_amb and (not sur_amb or p.ifx or f_known) and not place:
+                return 0.6, "naam na signaalwoord"
+            return None
+        if p.ifx and not p.given and not p.inits:
+            return None  # "De Vries" alone: only with mevrouw/de heer, a role or consistency
+        # single word
+        if slow in lex.first_names and not sur_amb and slow not in lex.places:
+            return 0.7, "voornaam"
+        if ctx == "cue" and not sur_amb and not place and len(slow) > 2:
+            return 0.6, "naam na signaalwoord"
+        return None
+
+    def add(self, p: _Parse | None, ctx: str | None, context: str, reason: str | None = None) -> _Cand | None:
+        if p is None:
+            return None
+        j = self.judge(p, ctx)
+        if j is None:
+            return None
+        c = self.make(p, j[0], reason or j[1], context)
+        self.cands.append(c)
+        self.cand_ends.add(c.e)
+        return c
+
+    # ---------------------------------------------------------------- outlook form
+    def parse_outlook(self, i: int) -> tuple[int, list[int], list[int], list[int], list[int], int | None] | None:
+        """``Vries, Sanne de`` / ``Koster, S. (Sander)`` / ``Groot de, I.H.R. (Inge)`` at token i.
+
+        Returns (end, surname idxs, trailing ifx idxs, initials idxs, given idxs, paren-first idx)."""
+        toks, n = self.toks, len(self.toks)
+        j = i
+        surs: list[int] = []
+        while j < n and len(surs) < 2 and toks[j].kind == "W" and not self.is_bad(toks[j]) \
+                and not self.is_ifx(toks[j]) and (j == i or not toks[j].nl_before):
+            surs.append(j)
+            j += 1
+        if not surs:
+            return None
+        lead_ifx: list[int] = []
+        while j < n and self.is_ifx(toks[j]) and not toks[j].nl_before and len(lead_ifx) < 3:
+            lead_ifx.append(j)
+            j += 1
+        if j >= n or toks[j].text != "," or toks[j].nl_before:
+            return None
+        j += 1
+        inits: list[int] = []
+        given: list[int] = []
+        while j < n and not toks[j].nl_before and len(inits) + len(given) < 4:
+            t = toks[j]
+            if t.kind == "I":
+                inits.append(j)
+            elif t.kind == "W" and not self.is_bad(t) and not self.is_ifx(t):
+                given.append(j)
+            else:
+                break
+            j += 1
+        if not inits and not given:
+            return None
+        paren = None
+        if j + 2 < n and toks[j].text == "(" and toks[j + 1].kind == "W" and toks[j + 2].text == ")" \
+                and not self.is_bad(toks[j + 1]):
+            paren = j + 1
+            j += 3
+        tail: list[int] = []
+        while j < n and self.is_ifx(toks[j]) and not toks[j].nl_before and len(tail) < 3 \
+                and (toks[j].kind == "A" or toks[j].norm[:1].islower()):
+            tail.append(j)
+            j += 1
+        return j, surs, lead_ifx + tail, inits, given, paren
+
+    def add_outlook(self, i: int, header: bool) -> _Cand | None:
+        r = self.parse_outlook(i)
+        if r is None:
+            return None
+        end, surs, ifx, inits, given, paren = r
+        toks = self.toks
+        lex = self.lex
+        ok = False
+        if inits and paren is not None:
+            ok = True
+        elif header:
+            ok = True
+        else:
+            nxt = toks[end] if end < len(toks) else None
+            bound = nxt is None or nxt.nl_before or nxt.text in (";", "<", "[")
+            s_known = toks[surs[-1]].low in lex.surnames
+            f_known = bool(given) and toks[given[0]].low in lex.first_names
+            ok = bound and (s_known or f_known) and (f_known or inits)
+        if not ok:
+            return None
+        if given and inits and not header:
+            return None
+        first = [toks[paren].norm] if paren is not None else self.words(given)
+        sur = [toks[k].norm for k in ifx] + [toks[k].norm for k in surs]
+        c = _Cand(i, end, 0.85, "Outlook-naamvorm", "header", given=first,
+                  initials="".join(toks[k].norm for k in inits), sur=sur)
+        self.cands.append(c)
+        return c
+
+    # ---------------------------------------------------------------- structural passes
+    def scan_range(self, s: int, e: int, context: str, reason: str, single_ok: bool = True) -> None:
+        """Names inside token range [s, e) in a structural place (header value, form value, list)."""
+        i = s
+        while i < e:
+            t = self.toks[i]
+            if t.kind in ("W", "I", "A"):
+                c = self.add_outlook(i, header=True) if t.kind == "W" else None
+                if c is not None and c.e <= e:
+                    i = c.e
+                    continue
+                if c is not None:
+                    self.cands.remove(c)
+                start = i
+                # skip a title in front
+                while start < e and self.toks[start].kind == "W" and self.toks[start].low in self.lex.titles:
+                    start += 1
+                    if start < e and self.toks[start].text == ".":
+                        start += 1
+                p = self.parse(start, allow_nl=False, surname_only=False)
+                if p is None and start < e and self.is_ifx(self.toks[start]):
+                    p = self.parse(start, surname_only=True)
+                if p is not None and p.e <= e:
+                    single = not (p.given or p.inits or p.ifx)
+                    if single and not single_ok:
+                        i = p.e
+                        continue
+                    self.add(p, "struct", context, reason)
+                    i = p.e
+                    continue
+            i += 1
+
+    def pass_headers(self) -> None:
+        """E-mail header fields: ``Van:`` / ``Aan:`` / ``CC:`` on their own line or before the value."""
+        toks = self.toks
+        n = len(toks)
+        for i, t in enumerate(toks):
+            if t.kind != "W" or t.low not in self.header_labels:
+                continue
+            if not (t.nl_before or t.block_before or i == 0):
+                continue
+            if i + 1 >= n or toks[i + 1].text != ":":
+                continue
+            # value: the rest of this line, or the next line if the label stands alone
+            j = i + 2
+            if j < n and toks[j].nl_before:
+                ln = toks[j].line
+            else:
+                ln = t.line
+            idxs = [k for k in self.line_toks.get(ln, []) if k >= j]
+            if not idxs:
+                continue
+            # a following line of the same field (long recipient lists wrap)
+            self.scan_header_value(idxs)
+
+    def scan_header_value(self, idxs: list[int]) -> None:
+        toks = self.toks
+        # split on ';' and drop e-mail addresses
+        segs: list[list[int]] = [[]]
+        in_angle = False
+        for k in idxs:
+            t = toks[k]
+            if t.text == "<" or t.text == "[":
+                in_angle = True
+                continue
+            if t.text == ">" or t.text == "]":
+                in_angle = False
+                continue
+            if in_angle:
+                continue
+            if t.text == ";":
+                segs.append([])
+                continue
+            segs[-1].append(k)
+        for seg in segs:
+            if not seg:
+                continue
+            seg_text = self.text[toks[seg[0]].start:toks[seg[-1]].end]
+            if "@" in seg_text or any(toks[k].kind == "N" for k in seg):
+                # a bare address or a date/time: look only at what precedes an address
+                continue
+            self.scan_range(seg[0], seg[-1] + 1, "header", "e-mailkop")
+
+    def pass_email_names(self) -> None:
+        """``Inge de Groot <i.degroot@...>`` and ``schreef Inge de Groot``: the name before an address."""
+        toks = self.toks
+        for m in re.finditer(r"<\s*[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*>", self.text):
+            k = self.tok_at(m.start())
+            # walk back over name-shaped tokens on the same line
+            j = k - 1
+            ln = toks[k].line if k < len(toks) else -1
+            while j >= 0 and toks[j].line == ln and (toks[j].kind in ("W", "I", "A") or toks[j].text in "(),"):
+                if toks[j].kind == "W" and toks[j].low in ("schreef", "wrote", "van", "from", "aan", "to", "cc"):
+                    break
+                j -= 1
+            s = j + 1
+            if s < k:
+                self.scan_range(s, k, "header", "naam bij e-mailadres")
+
+    def pass_signatures(self) -> None:
+        n_lines = len(self.lines)
+        for ln in range(n_lines):
+            raw = self.line_text(ln).strip().lower().rstrip(",.!:;").strip()
+            if not raw or raw not in self.closings:
+                continue
+            # next name-shaped line (skipping "namens ..." lines and blank lines)
+            look = ln + 1
+            steps = 0
+            while look < n_lines and steps < 4:
+                lt = self.line_text(look).strip()
+                steps += 1
+                if not lt or any(lt.lower().startswith(sk) for sk in self.sig_skip):
+                    look += 1
+                    continue
+                idxs = self.line_toks.get(look, [])
+                if idxs and self.line_is_name_shaped(idxs):
+                    self.scan_range(idxs[0], idxs[-1] + 1, "signature", "ondertekening")
+                break
+
+    def line_is_name_shaped(self, idxs: list[int], max_words: int = 6) -> bool:
+        toks = self.toks
+        words = 0
+        for k in idxs:
+            t = toks[k]
+            if t.kind == "W":
+                if self.is_ifx(t):
+                    continue
+                if self.is_bad(t):
+                    return False
+                words += 1
+            elif t.kind in ("I", "A"):
+                continue
+            elif t.kind == "P" and t.text in "().,-'’":
+                continue
+            elif t.kind == "W" and t.low in self.lex.titles:
+                continue
+            else:
+                return False
+        return 0 < words <= max_words
+
+    def pass_chat(self) -> None:
+        toks = self.toks
+        for ln in range(len(self.lines)):
+            lt = self.line_text(ln)
+            if _TIMESTAMP_LINE.match(lt):
+                nxt = ln + 1
+                idxs = self.line_toks.get(nxt, [])
+                if idxs and self.line_is_name_shaped(idxs):
+                    self.scan_range(idxs[0], idxs[-1] + 1, "chat", "afzender chatbericht")
+                continue
+            m = _CHAT_PREFIX.match(lt)
+            if not m or m.end() == 0:
+                continue
+            rest = lt[m.end():]
+            colon = rest.find(":")
+            if colon <= 0 or colon > 60:
+                continue
+            s_off = self.lines[ln][0] + m.end()
+            e_off = s_off + colon
+            idxs = [k for k in self.line_toks.get(ln, []) if s_off <= toks[k].start < e_off]
+            if idxs and self.line_is_name_shaped(idxs):
+                self.scan_range(idxs[0], idxs[-1] + 1, "chat", "afzender chatbericht")
+
+    def pass_labels(self) -> None:
+        """``Naam`` / ``Contactpersoon`` / ``Auteurs:`` / ``Aanwezig:`` followed by a value."""
+        toks = self.toks
+        for ln in range(len(self.lines)):
+            lt = self.line_text(ln).strip()
+            if not lt:
+                continue
+            low = lt.lower()
+            label = None
+            value_ln = None
+            value_from = None
+            if low.rstrip(":").strip() in self.form_labels:
+                label = low.rstrip(":").strip()
+                value_ln = ln + 1
+            elif ":" in lt:
+                head = low.split(":", 1)[0].strip()
+                if head in self.form_labels:
+                    label = head
+                    value_ln = ln
+                    value_from = self.lines[ln][0] + self.line_text(ln).index(":") + 1
+            if label is None:
+                continue
+            idxs = self.line_toks.get(value_ln, [])
+            if value_from is not None:
+                idxs = [k for k in idxs if toks[k].start >= value_from]
+            if not idxs:
+                continue
+            # a list "A, B en C" or a single value; brackets hold organisations/roles
+            self.scan_list(idxs, "form", f"waarde bij '{label}'")
+
+    def scan_list(self, idxs: list[int], context: str, reason: str) -> None:
+        toks = self.toks
+        segs: list[list[int]] = [[]]
+        depth = 0
+        for k in idxs:
+            t = toks[k]
+            if t.text == "(":
+                depth += 1
+                continue
+            if t.text == ")":
+                depth = max(0, depth - 1)
+                continue
+            if depth:
+                continue
+            if t.text in (",", ";") or (t.kind == "W" and t.low in ("en", "and")):
+                segs.append([])
+                continue
+            segs[-1].append(k)
+        # an Outlook form "Vries, Sanne de" must not be split at its comma
+        if len(segs) == 2 and self.parse_outlook(idxs[0]) is not None:
+            segs = [idxs]
+        segs = [seg for seg in segs if seg]
+        if not segs or not all(self.line_is_name_shaped(seg) for seg in segs):
+            return
+        for seg in segs:
+            self.scan_range(seg[0], seg[-1] + 1, context, reason)
+
+    def pass_table_lines(self) -> None:
+        """A whole line (a table cell) that is a name: stronger than the same words in running text."""
+        for ln, idxs in self.line_toks.items():
+            if not idxs or len(idxs) > 8:
+                continue
+            if not self.line_is_name_shaped(idxs, max_words=4):
+                continue
+            start = idxs[0]
+            while start <= idxs[-1] and self.toks[start].kind == "W" and self.toks[start].low in self.lex.titles:
+                start += 1
+                if self.toks[start].text == ".":
+                    start += 1
+            p = self.parse(start)
+            if p is None or p.e != idxs[-1] + 1 and not self._only_punct(p.e, idxs[-1] + 1):
+                continue
+            self.add(p, "line", "table")
+
+    def _only_punct(self, s: int, e: int) -> bool:
+        return all(self.toks[k].kind == "P" for k in range(s, e))
+
+    def pass_paraphs(self) -> None:
+        """Short paraphs (``JvD``, ``MdB``) in a column headed ``Paraaf``."""
+        toks = self.toks
+        for ln in range(len(self.lines)):
+            if self.line_text(ln).strip().lower().rstrip(":") not in ("paraaf", "parafen", "paraaf/datum"):
+                continue
+            for look in range(ln + 1, min(ln + 40, len(self.lines))):
+                for k in self.line_toks.get(look, []):
+                    t = toks[k]
+                    if t.kind == "W" and re.fullmatch(r"[A-Z][a-z]{0,3}[A-Z]{1,3}|[A-Z]{2,4}", t.norm) \
+                            and t.low not in self.lex.org_words and t.low not in self.lex.not_names:
+                        self.cands.append(_Cand(k, k + 1, 0.6, "paraaf", "paraaf", sur=[t.norm]))
+
+    # ---------------------------------------------------------------- running text
+    def pass_text(self) -> None:
+        toks = self.toks
+        n = len(toks)
+        lex = self.lex
+        i = 0
+        while i < n:
+            t = toks[i]
+            # honorific: mevrouw / de heer / dhr. + [initials] + surname
+            hon = self.match_honorific(i)
+            if hon is not None:
+                j = hon
+                p = self.parse(j, allow_nl=True)
+                if p is None:
+                    p = self.parse(j, allow_nl=True, surname_only=True)
+                if p is not None:
+                    c = self.add(p, "hon", "body", "na aanspreekvorm")
+                    if c is not None:
+                        i = p.e
+                        continue
+                i = hon
+                continue
+            # title: mr. / dr. / prof. dr. + name
+            if t.kind == "W" and t.low in _PRE_TITLES and i + 1 < n and \
+                    (toks[i + 1].text == "." or t.norm[:1].islower()):
+                j = i + 1
+                while j < n and (toks[j].text == "." or (toks[j].kind == "W" and toks[j].low in _PRE_TITLES)):
+                    j += 1
+                if j < n and (toks[j].kind == "I" or (toks[j].kind in ("W", "A") and
+                                                      (toks[j].cap or self.is_ifx(toks[j])))):
+                    p = self.parse(j, allow_nl=True)
+                    if p is None and self.is_ifx(toks[j]):
+                        p = self.parse(j, allow_nl=True, surname_only=True)
+                    if p is not None:
+                        c = self.add(p, "title", "body", "na titel")
+                        if c is not None:
+                            i = p.e
+                            continue
+                i = j
+                continue
+            if t.kind == "W" and t.cap and not self.is_ifx(t):
+                c = self.add_outlook(i, header=False)
+                if c is not None:
+                    i = c.e
+                    continue
+            if t.kind in ("I", "W") and t.cap:
+                allow_nl = not t.nl_before or t.kind == "I"
+                p = self.parse(i, allow_nl=allow_nl)
+                if p is not None:
+                    ctx = self.cue_before(i) or self.cue_after(p)
+                    c = self.add(p, ctx, "body")
+                    if c is None and not (p.given or p.inits or p.ifx):
+                        c = self.single_in_context(p)
+                    if c is not None:
+                        i = p.e
+                        continue
+                    # the first word may not belong to the name ("Volgens Douwe Zijlstra")
+            i += 1
+
+    def single_in_context(self, p: _Parse) -> _Cand | None:
+        """A single capitalised word as a first name: greeting, person verb after it."""
+        toks = self.toks
+        t = toks[p.sur]
+        low = t.low
+        lex = self.lex
+        if t.kind != "W" or self.is_bad(t) or low in lex.places and low not in lex.first_names:
+            return None
+        prev = toks[p.s - 1] if p.s > 0 else None
+        nxt = toks[p.e] if p.e < len(toks) else None
+        known = low in lex.first_names
+        greeting = prev is not None and prev.kind == "W" and prev.low in self.greetings and \
+            (nxt is None or nxt.text in ",!" or nxt.nl_before)
+        if greeting and (known or not self.ambiguous(low)):
+            c = self.make(p, 0.8, "aanhef", "greeting")
+            self.cands.append(c)
+            return c
+        if nxt is not None and nxt.kind == "W" and nxt.low in _STRONG_VERBS and not nxt.nl_before \
+                and (known or not self.ambiguous(low)) and (known or low in lex.surnames):
+            c = self.make(p, 0.7, "voornaam + werkwoord", "body")
+            self.cands.append(c)
+            return c
+        return None
+
+    def match_honorific(self, i: int) -> int | None:
+        toks = self.toks
+        if toks[i].kind != "W" or toks[i].low not in self.hon_first:
+            return None
+        for form in self.lex.honorifics:
+            k = i
+            ok = True
+            for w in form:
+                if k >= len(toks):
+                    ok = False
+                    break
+                t = toks[k]
+                if w.endswith("."):
+                    if t.kind == "W" and t.low == w[:-1] and k + 1 < len(toks) and toks[k + 1].text == ".":
+                        k += 2
+                        continue
+                    ok = False
+                    break
+                if t.kind == "W" and t.low == w:
+                    k += 1
+                    continue
+                ok = False
+                break
+            if ok and k < len(toks) and (toks[k].cap or toks[k].kind in ("I", "A") or self.is_ifx(toks[k])):
+                nxt = toks[k]
+                if nxt.kind == "W" and nxt.low in self.lex.not_names and not self.is_ifx(nxt):
+                    continue
+                return k
+        return None
+
+    def cue_before(self, i: int) -> str | None:
+        toks = self.toks
+        if i >= 2 and (toks[i - 1].low == "en" or toks[i - 1].text == ",") and (i - 1) in self.cand_ends \
+                and not toks[i].nl_before:
+            return "cue"  # "met Remco de Groot en Yopie Tanamal"
+        if i == 0 or toks[i - 1].kind != "W":
+            return None
+        for cue in self.cues_by_last.get(toks[i - 1].low, ()):
+            L = len(cue)
+            if i - L < 0:
+                continue
+            if all(toks[i - L + m].kind == "W" and toks[i - L + m].low == cue[m] for m in range(L)):
+                return "cue"
+        return None
+
+    def cue_after(self, p: _Parse) -> str | None:
+        toks = self.toks
+        e = p.e
+        if e + 2 < len(toks) and toks[e].text == "(" and toks[e + 1].kind == "W":
+            inner = self.text[toks[e + 1].start:self.text.find(")", toks[e + 1].start)].lower().strip()
+            if inner in self.lex.job_titles or inner.split(" ")[-1] in self.lex.job_titles:
+                return "cue"
+        if e + 1 < len(toks) and toks[e].text == "," and toks[e + 1].kind == "W" and \
+                toks[e + 1].low in ("die", "bereikbaar", "beleidsmedewerker", "adviseur", "jurist"):
+            return "cue"
+        return None
+
+    # ---------------------------------------------------------------- public officials
+    def pass_officials(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Names marked as public officials: returns (full_key -> role, surname_key -> role)."""
+        toks = self.toks
+        n = len(toks)
+        full: dict[str, str] = {}
+        sur: dict[str, str] = {}
+        for named in self.lex.officials.get("named") or []:
+            if isinstance(named, dict) and named.get("name"):
+                key = " ".join(named["name"].lower().split())
+                full[key] = named.get("role", "publieke functionaris")
+        i = 0
+        while i < n:
+            hit = self.match_role(i)
+            if hit is None:
+                i += 1
+                continue
+            j, role = hit
+            # optional "van <Place>" / ", " between role and name is not allowed: names follow directly
+            while True:
+                if j < n and toks[j].kind == "W" and toks[j].low in self.lex.titles:
+                    j += 1
+                    if j < n and toks[j].text == ".":
+                        j += 1
+                p = self.parse(j, allow_nl=True, role_ctx=True)
+                if p is None:
+                    p = self.parse(j, allow_nl=True, surname_only=True, role_ctx=True)
+                if p is None:
+                    break
+                c = self.make(p, 0.85, f"publieke functionaris: {role}", "body")
+                c.keep_reason = f"publieke functionaris: {role}"
+                c.official_hint = role
+                self.cands.append(c)
+                if c.given or c.initials:
+                    full[c.full_key] = role
+                sur[c.sur_key] = role
+                j = p.e
+                # "X c.s." / "de leden X en Y" / "X, Y en Z"
+                if j + 1 < n and (toks[j].low in ("en", "&") or toks[j].text == ","):
+                    j += 1
+                    continue
+                break
+            i = max(i + 1, j)
+        # role after a name: "Tijs Hagenaars (burgemeester)", "X, wethouder van Y"; table rows
+        for c in list(self.cands):
+            if c.keep_reason:
+                continue
+            role = self.role_after(c)
+            if role:
+                c.official_hint = role
+                if c.given or c.initials:
+                    full[c.full_key] = role
+                sur.setdefault(c.sur_key, role)
+        return full, sur
+
+    def match_role(self, i: int) -> tuple[int, str] | None:
+        toks = self.toks
+        best = None
+        if toks[i].kind != "W":
+            return None
+        for words, role, before in self.roles_by_first.get(toks[i].low, ()):
+            if not before:
+                continue
+            L = len(words)
+            if i + L > len(toks):
+                continue
+            if all(toks[i + m].kind == "W" and toks[i + m].low == words[m] for m in range(L)):
+                if best is None or L > best[0]:
+                    best = (L, role)
+        if best is None:
+            return None
+        j = i + best[0]
+        if j < len(toks) and toks[j].nl_before and (toks[i].nl_before or i == 0):
+            return None  # a role cell of one table row followed by the next row's name
+        if j < len(toks) and (toks[j].cap or self.is_ifx(toks[j])) and toks[j].kind in ("W", "A", "I"):
+            nxt = toks[j]
+            if nxt.kind == "W" and not self.is_ifx(nxt) and self.is_bad(nxt):
+                return None
+            return j, best[1]
+        return None
+
+    def role_of_text(self, s: str) -> str | None:
+        low = " ".join(re.sub(r"[^\w\s'-]", " ", s.lower()).split())
+        if not low:
+            return None
+        for words, role, _ in self.roles:
+            form = " ".join(words)
+            if low == form or low.startswith(form + " ") and len(low.split()) <= len(words) + 4:
+                if form in ("het lid", "de leden", "motie", "gewijzigde motie", "amendement"):
+                    continue
+                return role
+        return None
+
+    def role_after(self, c: _Cand) -> str | None:
+        toks = self.toks
+        e = c.e
+        n = len(toks)
+        if e < n and toks[e].text == "(" and not toks[e].nl_before:
+            close = self.text.find(")", toks[e].end)
+            if close > 0:
+                inner = self.text[toks[e].end:close]
+                r = self.role_of_text(inner)
+                if r:
+                    return r
+                if inner.strip().lower() in self.lex.job_titles:
+                    c.civil_hint = True
+        if e + 1 < n and toks[e].text == "," and not toks[e + 1].nl_before:
+            ln_end = self.lines[toks[e].line][1]
+            seg = self.text[toks[e].end:ln_end].split(",")[0]
+            r = self.role_of_text(seg)
+            if r:
+                return r
+        # table row: the name fills its line; a following cell (line) holds the role
+        ln = toks[c.s].line
+        if self.line_toks.get(ln, [None])[0] == c.s and self.line_toks[ln][-1] == c.e - 1:
+            for look in range(ln + 1, min(ln + 4, len(self.lines))):
+                lt = self.line_text(look).strip()
+                if not lt:
+                    break
+                if any(o.s == self.line_toks.get(look, [-1])[0] for o in self.cands if o is not c):
+                    break
+                r = self.role_of_text(lt)
+                if r:
+                    return r
+                if lt.lower() in self.lex.job_titles:
+                    c.civil_hint = True
+                    break
+        return None
+
+    # ---------------------------------------------------------------- consistency
+    def pass_consistency(self) -> None:
+        toks = self.toks
+        lex = self.lex
+        firsts: dict[str, _Cand] = {}
+        surs: dict[tuple[str, ...], _Cand] = {}
+        for c in self.cands:
+            if c.keep_reason:
+                continue
+            for g in c.given[:1]:
+                if len(g) > 1 and g.lower() not in lex.not_names:
+                    firsts.setdefault(g.lower(), c)
+            if c.sur and (c.given or c.initials or c.reason in ("na aanspreekvorm",)):
+                surs.setdefault(tuple(w.lower() for w in c.sur), c)
+            if c.sur and c.context in ("header",) and c.sur:
+                surs.setdefault(tuple(w.lower() for w in c.sur), c)
+        covered = self.covered_tokens()
+        n = len(toks)
+        surs_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for key in surs:
+            surs_by_first.setdefault(key[0], []).append(key)
+        for keys in surs_by_first.values():
+            keys.sort(key=len, reverse=True)
+        for i, t in enumerate(toks):
+            if i in covered or t.kind not in ("W", "A"):
+                continue
+            # surname with its tussenvoegsels
+            for key in surs_by_first.get(t.low, ()):
+                L = len(key)
+                if i + L > n:
+                    continue
+                if all(toks[i + m].low == key[m] for m in range(L)) and toks[i + L - 1].cap and \
+                        not any((i + m) in covered for m in range(L)):
+                    last = toks[i + L - 1]
+                    if L == 1 and self.ambiguous(last.low) and self.sent_initial(i):
+                        continue
+                    if L > 1 and not (toks[i].cap or not self.sent_initial(i)):
+                        continue
+                    if L > 1 and not toks[i].cap and i > 0 and toks[i - 1].kind == "W" and toks[i - 1].cap \
+                            and not toks[i - 1].low in lex.not_names:
+                        continue
+                    if L == 1 and i + 1 < n and toks[i + 1].kind == "W" and toks[i + 1].cap and \
+                            not toks[i + 1].nl_before and toks[i + 1].low in lex.org_words:
+                        continue
+                    c = _Cand(i, i + L, 0.7, "eerder gevonden achternaam", "body",
+                              sur=[toks[i + m].norm for m in range(L)])
+                    self.cands.append(c)
+                    covered.update(range(i, i + L))
+                    break
+            if i in covered or t.kind != "W" or not t.cap:
+                continue
+            src = firsts.get(t.low)
+            if src is not None:
+                if self.ambiguous(t.low) and self.sent_initial(i):
+                    continue
+                if i + 1 < n and toks[i + 1].kind == "W" and toks[i + 1].cap and toks[i + 1].low in lex.org_words \
+                        and not toks[i + 1].nl_before:
+                    continue
+                self.cands.append(_Cand(i, i + 1, 0.7, "eerder gevonden voornaam", "body", given=[t.norm]))
+                covered.add(i)
+
+    def covered_tokens(self) -> set[int]:
+        out: set[int] = set()
+        for c in self.cands:
+            out.update(range(c.s, c.e))
+        return out
+
+
+def _role_forms(officials: dict) -> list[tuple[tuple[str, ...], str, bool]]:
+    out = []
+    for entry in officials.get("roles") or []:
+        role = entry.get("role", "publieke functionaris")
+        before = entry.get("before_name", True)
+        for form in entry.get("forms") or []:
+            words = tuple(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", str(form).lower()))
+            if words:
+                out.append((words, role, before))
+    return out
+
+
+def detect_names(text: str, lexicon: Lexicon | None = None) -> list[NameMatch]:
+    """Every person name in ``text`` (a whole document), officials included with ``keep_reason``."""
+    lex = lexicon or get_lexicon()
+    if not _PRE_TITLES:
+        _PRE_TITLES.update(lex.titles - _POST_TITLES)
+    doc = _Doc(text, lex)
+    if not doc.toks:
+        return []
+    doc.pass_headers()
+    doc.pass_email_names()
+    doc.pass_signatures()
+    doc.pass_chat()
+    doc.pass_labels()
+    doc.pass_paraphs()
+    doc.pass_table_lines()
+    doc.pass_text()
+    full_off, sur_off = doc.pass_officials()
+    doc.pass_consistency()
+    # decide keep per candidate
+    civil = {c.full_key for c in doc.cands if c.civil_hint}
+    for c in doc.cands:
+        if c.keep_reason:
+            continue
+        role = c.official_hint or full_off.get(c.full_key)
+        if role is None and c.sur_key in sur_off and not c.civil_hint:
+            if not (c.given or c.initials) or c.full_key not in civil:
+                role = sur_off[c.sur_key]
+        if role:
+            c.keep_reason = f"publieke functionaris: {role}"
+    return _resolve(doc)
+
+
+def _resolve(doc: _Doc) -> list[NameMatch]:
+    toks = doc.toks
+    # a name right after a role word is taken as the role context parsed it ("wethouder Yilmaz van Arnhem")
+    cands = sorted(doc.cands, key=lambda c: (c.s, not c.reason.startswith("publieke functionaris"),
+                                             -(c.e - c.s), -c.score))
+    out: list[NameMatch] = []
+    last_end = -1
+    for c in cands:
+        if c.s < last_end:
+            # overlapping: keep the earlier (longer) one, but a keep decision wins for the same span
+            prev = out[-1]
+            if c.keep_reason and not prev.keep_reason and toks[c.s].start == prev.start:
+                prev.keep_reason = c.keep_reason
+            continue
+        s = toks[c.s].start
+        e = toks[c.e - 1].end
+        out.append(NameMatch(s, e, doc.text[s:e], c.score, c.reason, c.keep_reason, c.context))
+        last_end = c.e
+    return out
