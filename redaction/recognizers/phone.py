@@ -11,6 +11,7 @@ import regex
 import yaml
 from phonenumbers import PhoneNumberType
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from stdnum.nl import bsn
 
 from .email import NlEmailRecognizer, is_function_mailbox
 
@@ -52,6 +53,11 @@ class NlPhoneRecognizer(PatternRecognizer):
     ``(020) 123 45 67``, ``+31 6 12345678``, ``+31 (0)70 123 4567`` or ``0031 6 ...``;
     foreign numbers start with ``+`` or ``00`` and a country code. A number may be broken
     over a line end. Every candidate is validated with phonenumbers (libphonenumber).
+    A number that libphonenumber rejects is still taken when it is written in Dutch area-code
+    notation, the area code set apart (``046-555555``, ``(0474) 555555``, ``088-75 555555``)
+    and nine to eleven digits long: an unallocated range, an old nine-digit number or a
+    number with a typo identifies a person just the same. Without that notation (a bare
+    ``0123456789``) only a valid number is taken.
     Fictitious example: ``06-12345678``.
     """
 
@@ -72,6 +78,16 @@ class NlPhoneRecognizer(PatternRecognizer):
     ]
 
     CONTEXT = ["telefoon", "telefoonnummer", "tel", "t", "m", "mobiel", "bellen", "bereikbaar", "nummer", "whatsapp"]
+
+    # Dutch area-code notation: an area code (06, or three or four digits starting with 0),
+    # bracketed or followed by a hyphen or space, then groups of at least two digits. Dots are
+    # left out ("09.00 - 17.00"), and so are other two-digit starts ("05 10 15 20 25").
+    _AREA_CODE = r"(?:06|0[1-9]\d{1,2})"
+    _AREA_NOTATION = regex.compile(
+        rf"(?:\({_AREA_CODE}\)[ ]?[-–]?[ ]?|{_AREA_CODE}(?:[ ]?[-–][ ]?|[ ]))\d{{2,}}(?:(?:[ ]?[-–][ ]?|[ ])\d{{2,}})*"
+    )
+    # A number that continues a code in front of it ("NL91 ABNA 0417 1643 00") is part of that code.
+    _CODE_BEFORE = regex.compile(r"(?<![\w-])(?:[A-Z]{4}|[A-Za-z]{0,3}\d[A-Za-z\d]*)[ \u00a0]$")
 
     # A date or time inside a candidate means the "number" is a date followed by something.
     _DATE_INSIDE = regex.compile(r"(?<!\d)\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d{2}(?!\d)|\d{1,2}:\d{2}")
@@ -136,6 +152,12 @@ class NlPhoneRecognizer(PatternRecognizer):
                 result.score = 0.9
                 explanation.textual_explanation = f"telefoonnummer van een organisatie ({reasons[key]})"
                 result.recognition_metadata["keep_reason"] = reasons[key]
+            elif not phonenumbers.is_valid_number(number) and not self._MOBILE_SHAPE.fullmatch(
+                regex.sub(r"\D", "", text[result.start : result.end])
+            ):
+                explanation.textual_explanation = (
+                    "telefoonnummer in netnummernotatie (nummerreeks niet uitgegeven of een cijfer te veel/te weinig)"
+                )
             else:
                 kind = "mobiel nummer" if phonenumbers.number_type(number) == PhoneNumberType.MOBILE else "telefoonnummer"
                 explanation.textual_explanation = f"{kind}, geldig volgens phonenumbers"
@@ -154,14 +176,17 @@ class NlPhoneRecognizer(PatternRecognizer):
         while i < len(pieces):
             for j in range(len(pieces) - 1, i - 1, -1):
                 s, e = pieces[i][0], pieces[j][1]
-                number = self._parse(text[s:e])
+                number = self._parse(text[s:e], text[max(0, s - 12) : s])
                 if number is not None:
                     yield s, e, number
                     i = j
                     break
             i += 1
 
-    def _parse(self, raw: str) -> Optional[phonenumbers.PhoneNumber]:
+    _MOBILE_SHAPE = regex.compile(r"(?:00316|316|06)\d{8}")
+
+    def _parse(self, raw: str, before: str = "") -> Optional[phonenumbers.PhoneNumber]:
+        """The number in ``raw`` when it is one; ``before`` is the text just in front of it."""
         raw = raw.strip(" \u00a0-–.")
         if not raw or self._DATE_INSIDE.search(raw):
             return None
@@ -183,7 +208,20 @@ class NlPhoneRecognizer(PatternRecognizer):
         # number to the reader; its shape (06 + eight digits) is unmistakable.
         if regex.fullmatch(r"(?:\+?316|06)\d{8}", digits if not compact.startswith("+") else "+" + digits):
             return phonenumbers.parse(compact, "NL")
+        if self._in_area_code_notation(compact, digits, before):
+            return phonenumbers.parse(digits, "NL")
         return None
+
+    def _in_area_code_notation(self, compact: str, digits: str, before: str) -> bool:
+        """A national number written with its area code apart, 9-11 digits, not part of another code."""
+        if compact.startswith("+") or not 9 <= len(digits) <= 11:
+            return False
+        if not self._AREA_NOTATION.fullmatch(compact):
+            return False
+        if self._CODE_BEFORE.search(before):
+            return False
+        # nine digits in BSN shape that pass the elfproef are left to the BSN recognizer
+        return not (len(digits) == 9 and bsn.is_valid(digits))
 
     @staticmethod
     def _is_valid(raw: str) -> bool:

@@ -128,14 +128,33 @@ def test_deduce_phone_numbers(recognizer):
         found = find(recognizer, case["text"])
         if found != expected:
             missed.append(case["text"])
-    # Deduce also tags numbers that libphonenumber rejects (unallocated 0474/046 ranges, one
-    # digit short or too long, 0123456789); everything else must be found exactly.
-    assert sorted(missed) == sorted(
-        [
-            "046-555555",
-            "0474 555555",
-            "with extra digit: 088-75 555555",
-            "with 1 digit short: 088-75 5555",
-            "0123456789",
-        ]
-    )
+    # Numbers libphonenumber rejects are found when written in area-code notation (046-555555,
+    # 0474 555555, 088-75 555555, 088-75 5555); a bare 0123456789 (unallocated 012 range, no
+    # notation) is not. Everything else must be found exactly.
+    assert missed == ["0123456789"]
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["046-555555", "0474 555555", "(0474) 555555", "088-75 555555", "088-75 5555", "06-1234567", "(06) 1234 56789"],
+)
+def test_invalid_numbers_in_area_code_notation_are_found(recognizer, number):
+    [result] = recognizer.analyze(f"Bel hem op {number}.", ["PHONE"])
+    assert f"Bel hem op {number}."[result.start : result.end] == number
+    assert "keep_reason" not in result.recognition_metadata
+    assert "netnummernotatie" in result.analysis_explanation.textual_explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0123456789",  # no notation: only a valid number is taken
+        "IBAN NL91 ABNA 0417 1643 00",  # the tail of an IBAN
+        "BSN 012 345 672",  # nine digits that pass the elfproef: a BSN
+        "tabel 05 10 15 20 25",  # 05 is no area code
+        "van 09.00 - 12.30 uur",
+        "bel 010-12345 nu",  # eight digits: too short for any notation
+    ],
+)
+def test_area_code_notation_needs_a_phone_shape(recognizer, text):
+    assert find(recognizer, text, keep=False) == []
