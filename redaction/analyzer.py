@@ -6,6 +6,7 @@ their ground, decision and rectangles; the steps after Presidio live in ``redact
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -111,4 +112,8 @@ def get_engine() -> Engine:
     with _engine_lock:
         if _engine is None:
             _engine = Engine()
+            # The lexicons are hundreds of thousands of long-lived objects; without this the garbage
+            # collector walks them again and again while pages are extracted (measured: 2x slower).
+            gc.collect()
+            gc.freeze()
         return _engine

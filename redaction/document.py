@@ -23,7 +23,11 @@ from .findings import Rect
 PAGE_BREAK = "\f"
 
 # Ligatures are expanded (so "ﬁ" reads "fi"); whitespace is kept so offsets line up with what is drawn.
-_TEXT_FLAGS = (pymupdf.TEXTFLAGS_RAWDICT | pymupdf.TEXT_PRESERVE_WHITESPACE) & ~pymupdf.TEXT_PRESERVE_LIGATURES
+# Images are not needed in the text (they are counted separately), and copying them out is costly.
+_TEXT_FLAGS = (pymupdf.TEXTFLAGS_RAWDICT | pymupdf.TEXT_PRESERVE_WHITESPACE) & ~(
+    pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_IMAGES
+)
+_CONTROL = frozenset("\f\n\r\x0b")
 
 
 @dataclass
@@ -187,59 +191,57 @@ def extract(pdf: pymupdf.Document, path: Path | None = None) -> Document:
     char_box = array("f")
     char_line = array("i")
     pages: list[PageInfo] = []
-    offset = 0
     line_no = 0
+    no_box = (0.0, 0.0, 0.0, 0.0)
 
-    def put(text: str, page: int, box: tuple[float, float, float, float], line: int) -> None:
-        nonlocal offset
-        parts.append(text)
-        char_page.append(page)
-        char_box.extend(box)
-        char_line.append(line)
-        offset += 1
+    def separator(c: str) -> None:
+        parts.append(c)
+        char_page.append(-1)
+        char_box.extend(no_box)
+        char_line.append(-1)
 
     for index in range(pdf.page_count):
         page = pdf[index]
         if index:
-            put(PAGE_BREAK, -1, (0, 0, 0, 0), -1)
-        start = offset
+            separator(PAGE_BREAK)
+        start = len(parts)
+        has_text = False
         try:
             raw = page.get_text("rawdict", flags=_TEXT_FLAGS)
         except Exception:
             raw = {"blocks": []}
-        images = 0
         for block in raw.get("blocks", []):
-            if block.get("type") == 1:
-                images += 1
-                continue
             wrote_block = False
-            for line in block.get("lines", []):
-                wrote_line = False
-                for span in line.get("spans", []):
-                    for char in span.get("chars", []):
-                        c = char.get("c", "")
-                        if not c:
-                            continue
-                        if c in "\f\n\r\x0b":
-                            c = " "
-                        box = char["bbox"]
-                        for sub in c:  # an expanded ligature gives one box to each letter
-                            put(sub, index, (box[0], box[1], box[2], box[3]), line_no)
-                        wrote_line = True
-                if wrote_line:
-                    put("\n", -1, (0, 0, 0, 0), -1)
+            for line in block.get("lines", ()):
+                first = len(parts)
+                for span in line.get("spans", ()):
+                    for char in span.get("chars", ()):
+                        c = char["c"]
+                        if len(c) == 1:
+                            parts.append(" " if c in _CONTROL else c)
+                            char_box.extend(char["bbox"])
+                        else:  # an expanded ligature gives its box to each letter
+                            for sub in c:
+                                parts.append(" " if sub in _CONTROL else sub)
+                                char_box.extend(char["bbox"])
+                count = len(parts) - first
+                if count:
+                    char_page.extend([index] * count)
+                    char_line.extend([line_no] * count)
+                    if not has_text and "".join(parts[first:]).strip():
+                        has_text = True
+                    separator("\n")
                     line_no += 1
                     wrote_block = True
             if wrote_block:
-                put("\n", -1, (0, 0, 0, 0), -1)
+                separator("\n")
         try:
-            images = max(images, len(page.get_images(full=False)))
+            images = len(page.get_images(full=False))
         except Exception:
-            pass
+            images = 0
         rect = page.rect
-        has_text = any(not ch.isspace() for ch in parts[start:offset])
         pages.append(
-            PageInfo(index=index, width=rect.width, height=rect.height, start=start, end=offset,
+            PageInfo(index=index, width=rect.width, height=rect.height, start=start, end=len(parts),
                      has_text=has_text, image_count=images)
         )
     return Document(path=path, text="".join(parts), pages=pages, pdf=pdf,

@@ -73,8 +73,9 @@ def verify_release(path: Path, boxes: list[Box], redacted_texts: list[str], kept
             pass
         kept = {normalise(t) for t in kept_texts}
         normalised = [(where, normalise(text)) for where, text in places]
+        everything = "\n".join(text for _, text in normalised)
         for text in sorted({normalise(t) for t in redacted_texts}):
-            if len(re.findall(r"\w", text)) < 4 or text in kept:
+            if len(re.findall(r"\w", text)) < 4 or text in kept or text not in everything:
                 continue
             pattern = _word_pattern(text)
             for where, haystack in normalised:
@@ -92,6 +93,9 @@ def _chars_in_boxes(page: pymupdf.Page, boxes: list[Box], codes: set[str]) -> li
     rects = [b.rect for b in boxes]
     leftovers = 0
     for span in page.get_texttrace():
+        sx0, sy0, sx1, sy1 = span["bbox"]
+        if not any(r.x0 <= sx1 and sx0 <= r.x1 and r.y0 <= sy1 and sy0 <= r.y1 for r in rects):
+            continue
         for char in span["chars"]:
             if chr(char[0]) in code_chars:
                 continue
