@@ -17,7 +17,7 @@ from .document import Document
 from .findings import DecisionKind, Finding
 from .recognizers import build_recognizers
 from .rules import Rules, load_rules
-from .steps import SearchIndex, apply_rules, find_terms, resolve_overlaps, sweep_repeats
+from .steps import SearchIndex, apply_rules, find_terms, resolve_overlaps, split_titles, sweep_repeats
 
 LANGUAGE = "nl"
 
@@ -52,7 +52,7 @@ class Engine:
     def analyze(self, document: Document, terms: list[str] | tuple[str, ...] = ()) -> list[Finding]:
         text = document.text
         findings = self.analyze_text(text)
-        findings = resolve_overlaps(findings)
+        findings = split_titles(resolve_overlaps(findings))
         index = SearchIndex(text)
         findings += find_terms(text, list(terms) + list(self.rules.deny), findings, index)
         findings = apply_rules(findings, self.rules)

@@ -6,7 +6,7 @@ import bisect
 import re
 
 from .findings import DecisionKind, Finding
-from .rules import Rules
+from .rules import Rules, rules_dir
 
 _ALNUM = re.compile(r"\w", re.UNICODE)
 
@@ -101,6 +101,49 @@ def find_terms(text: str, terms: list[str], existing: list[Finding], index: Sear
                         recognizer="term", reason=f"zoekterm {term!r}", decision=DecisionKind.REDACT)
             )
     return found
+
+
+def _title_prefix() -> re.Pattern[str]:
+    titles = set()
+    path = rules_dir() / "names_titles.txt"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").split("# post-nominal")[0].splitlines():
+            line = line.split("#", 1)[0].strip().rstrip(".")
+            if line:
+                titles.add(re.escape(line))
+    if not titles:
+        titles = {"mr", "dr", "drs", "ir", "ing", "prof"}
+    alternatives = "|".join(sorted(titles, key=len, reverse=True))
+    # A title ends in a full stop or a space: "ing. Jan", "ir Jan" -- never "Ingrid".
+    return re.compile(rf"^(?:(?:{alternatives})(?:\.\s*|\s+))+(?=\S)", re.IGNORECASE)
+
+
+_TITLES: re.Pattern[str] | None = None
+
+
+def split_titles(findings: list[Finding]) -> list[Finding]:
+    """Give a title in front of a name ("prof. dr. A. de Vries") a box of its own.
+
+    The title is redacted with the name, but the name keeps a box (and a printed ground code) of its
+    own, so the code never straddles the title and the name.
+    """
+    global _TITLES
+    if _TITLES is None:
+        _TITLES = _title_prefix()
+    result = []
+    for f in findings:
+        match = _TITLES.match(f.text) if f.entity == "PERSON" else None
+        if not match or match.end() >= len(f.text):
+            result.append(f)
+            continue
+        cut = match.end()
+        title = match.group(0).rstrip()
+        result.append(Finding(entity=f.entity, text=title, start=f.start, end=f.start + len(title), score=f.score,
+                              recognizer=f.recognizer, reason=f"titel bij de naam: {f.reason}", ground=f.ground,
+                              decision=f.decision))
+        result.append(Finding(entity=f.entity, text=f.text[cut:], start=f.start + cut, end=f.end, score=f.score,
+                              recognizer=f.recognizer, reason=f.reason, ground=f.ground, decision=f.decision))
+    return result
 
 
 def apply_rules(findings: list[Finding], rules: Rules) -> list[Finding]:

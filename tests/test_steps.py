@@ -53,3 +53,15 @@ def test_terms_and_allow_list(tmp_path):
     assert f.decision is DecisionKind.KEEP and "allow" in f.reason
     g = apply_rules([finding("Joost", "x Joost", entity="BSN")], rules)[0]
     assert g.ground == "5.1.1e" and g.decision is DecisionKind.REDACT
+
+
+def test_titles_get_a_box_of_their_own():
+    from redaction.steps import split_titles
+
+    text = "Volgens prof. dr. Anouk de Wit is het zo."
+    parts = split_titles([finding("prof. dr. Anouk de Wit", text)])
+    assert [p.text for p in parts] == ["prof. dr.", "Anouk de Wit"]
+    assert [text[p.start:p.end] for p in parts] == ["prof. dr.", "Anouk de Wit"]
+    assert split_titles([finding("Drs", "Drs")])[0].text == "Drs"
+    assert split_titles([finding("Ingrid van Dijk", "Ingrid van Dijk")])[0].text == "Ingrid van Dijk"
+    assert [p.text for p in split_titles([finding("ir Inge Bos", "ir Inge Bos")])] == ["ir", "Inge Bos"]
