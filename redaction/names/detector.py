@@ -36,6 +36,34 @@ _TIMESTAMP_LINE = re.compile(
 _CHAT_PREFIX = re.compile(
     r"^\s*\[?\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4},?\s+\d{1,2}[:.]\d{2}(?::\d{2})?\]?\s*(?:-\s*)?"
     r"|^\s*\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*(?:-\s*)?")
+# particle sequences that are strong evidence of a surname on their own ("van der Sluis", "v/d Sluis")
+_STRONG_PARTICLES = {("van", "der"), ("van", "den"), ("van", "de"), ("van", "het"), ("van", "'t"), ("in", "'t"),
+                     ("op", "'t"), ("van", "ter"), ("van", "ten"), ("ter",),
+                     ("ten",), ("v/d",), ("v/d.",), ("v.d.",), ("vd",), ("van", "der", "de"), ("de", "la"),
+                     ("von", "der"), ("von", "dem"), ("van", "le"), ("dos",), ("della",), ("degli",)}
+# Arabic/Berber particles before a surname ("El Ahmadi", "Ait Haddou", "Ben Salah")
+_ARABIC_PARTICLES = {"el", "al", "ait", "aït", "ben", "bin", "ibn", "abu", "abou", "bou", "ou"}
+# family words: "mijn zoon Ilias", "haar broer Dawit"
+_KIN = {"zoon", "dochter", "man", "vrouw", "partner", "broer", "zus", "zuster", "moeder", "vader", "neef",
+        "nicht", "oom", "tante", "opa", "oma", "kleinzoon", "kleindochter", "echtgenoot", "echtgenote",
+        "vriend", "vriendin", "schoonzoon", "schoondochter", "stiefzoon", "stiefdochter", "pleegzoon",
+        "pleegdochter", "zwager", "schoonzus", "buurman", "buurvrouw", "kind", "baby"}
+# words right before a capitalised word that make it a thing, not a person ("de Kroon", "langs de Vecht")
+_DETERMINERS = {"de", "het", "een", "der", "den", "des", "die", "dat", "deze", "dit", "zijn", "haar", "hun", "onze",
+                "ons", "uw", "mijn", "je", "jouw", "elke", "ieder", "iedere", "elk", "geen", "welke", "welk", "langs",
+                "per", "via", "naar", "te", "ter", "ten", "in", "op", "uit", "vanuit", "rond", "nabij", "richting",
+                "methode", "systeem", "model", "merk", "type", "project", "programma", "regeling", "fonds"}
+_POSSESSIVE = {"mijn", "m'n", "zijn", "z'n", "haar", "onze", "ons", "uw", "hun", "jouw", "je", "d'r"}
+# words after which a capital letter is an item label, not an initial ("bijlage A", "scenario B")
+_LABEL_WORDS = {"bijlage", "fase", "variant", "optie", "scenario", "categorie", "type", "klasse", "groep",
+                "artikel", "lid", "onderdeel", "sub", "model", "stap", "punt", "blok", "niveau", "vak", "zone",
+                "kavel", "gebouw", "vleugel", "route", "lijst", "tabel", "figuur", "paragraaf", "hoofdstuk",
+                "deel", "box", "schaal", "pakket", "plan", "vorm", "kolom", "rij", "regel", "versie", "spoor",
+                "sector", "kamer", "zaal", "ingang", "terminal", "perron", "plan", "conform", "ex", "en", "of"}
+# endings of Dutch nouns and inflected adjectives that names rarely have ("Voorzieningen", "Financiële")
+_DUTCH_WORD_ENDINGS = ("ingen", "ing", "heid", "heden", "iteit", "atie", "aties", "isme", "schap", "ische", "lijke",
+                       "iële", "ele", "ale", "ieve", "ende", "sche", "erij", "age", "ment", "tuur", "zaken")
+_ROYAL = {"koning", "koningin", "prins", "prinses", "sint", "st", "hertog", "paus", "keizer", "keizerin"}
 _POST_TITLES = {"msc", "ma", "ba", "bsc", "mba", "phd", "llm"}
 _PRE_TITLES: set[str] = set()  # filled from the lexicon on first use
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
@@ -122,19 +150,43 @@ class _Doc:
         self.hon_first = {h[0] for h in lex.honorifics} | {h[0].rstrip(".") for h in lex.honorifics}
         self.cands: list[_Cand] = []
         self.cand_ends: set[int] = set()
+        self._starts: set[int] = set()
+        self._starts_n = -1
 
     # ---------------------------------------------------------------- word classes
     def is_ifx(self, t: Tok) -> bool:
-        return t.kind == "A" or (t.kind == "W" and t.low in self.lex.interfixes and "\n" not in t.text)
+        if t.kind == "A":
+            return True
+        if t.kind != "W" or "\n" in t.text:
+            return False
+        if t.low in self.lex.interfixes:
+            return True
+        return self.is_compound_ifx(t)
+
+    def is_compound_ifx(self, t: Tok) -> bool:
+        """``Visser-de`` in ``Visser-de Jong``: a surname joined by a hyphen to the next surname's particle."""
+        if "-" not in t.norm or not t.cap:
+            return False
+        head, _, tail = t.norm.rpartition("-")
+        return tail in ("de", "den", "der", "van", "ten", "ter", "te", "in", "op", "el", "al") and \
+            head[:1].isupper() and not self.is_bad_word(head)
+
+    def is_bad_word(self, w: str) -> bool:
+        low = w.lower()
+        lex = self.lex
+        return low in lex.not_names or low in lex.org_words or low in lex.job_titles or low in lex.places
 
     def is_bad(self, t: Tok) -> bool:
         """Never part of a name (beyond tussenvoegsels)."""
+        if t.kind == "W" and self.d_shape(t):
+            return t.low[2:] in self.lex.common_words
         if t.kind != "W" or not t.cap or t.allcaps:
             return True
         low = t.low
         lex = self.lex
         if low in lex.not_names or low in lex.org_words or low in lex.job_titles or low in lex.titles:
             return True
+        low = low.rsplit("-", 1)[-1]  # "Haverkamp-Dijk": the suffix test looks at the last part
         for suf in _ORG_SUFFIXES:
             if low.endswith(suf) and len(low) > len(suf) + 2 and low not in lex.surnames:
                 return True
@@ -201,7 +253,7 @@ class _Doc:
                 if j > i and brk(j):
                     break
                 t = toks[j]
-                if t.kind == "I":
+                if t.kind == "I" or self.bare_initial(j):
                     inits.append(j)
                     j += 1
                     continue
@@ -232,6 +284,21 @@ class _Doc:
                 return None
             return _Parse(i, sur + 1, given, inits, [], sur)
         return None
+
+    def bare_initial(self, j: int) -> bool:
+        """A capital letter without a full stop used as an initial: ``A de Jong``, ``A Visser``."""
+        toks, n = self.toks, len(self.toks)
+        t = toks[j]
+        if t.kind != "W" or len(t.norm) != 1 or not t.norm.isupper() or t.norm in ("U", "I", "O"):
+            return False
+        if j + 1 >= n or toks[j + 1].nl_before:
+            return False
+        nxt = toks[j + 1]
+        if not (self.is_ifx(nxt) or (nxt.kind == "W" and nxt.cap and not nxt.allcaps)):
+            return False
+        if j > 0 and not toks[j].nl_before and toks[j - 1].kind == "W" and toks[j - 1].low in _LABEL_WORDS:
+            return False
+        return True
 
     def words(self, idxs: list[int]) -> list[str]:
         return [self.toks[k].norm for k in idxs]
@@ -266,11 +333,15 @@ class _Doc:
                 return None
             return 0.85, ctx
         if p.inits and (sur_known or not sur_amb or p.ifx) and not place:
-            return 0.85, "voorletters + achternaam"
+            bare = all(toks[k].kind == "W" for k in p.inits)
+            if not bare or sur_known or (p.ifx and not sur_amb and slow not in lex.places):
+                return 0.85, "voorletters + achternaam"
+            return None
         if p.given:
             first = toks[p.given[0]]
             flow = first.low
-            f_known = flow in lex.first_names or all(x.lower() in lex.first_names for x in first.norm.split("-"))
+            f_known = flow in lex.first_names or all(x.lower() in lex.first_names for x in first.norm.split("-")) \
+                or self.hyphen_first(first)
             f_amb = self.ambiguous(flow) or flow in lex.places
             if f_known and not f_amb and (sur_known or not sur_amb or p.ifx) and not place:
                 return 0.85, "voornaam + achternaam"
@@ -286,16 +357,133 @@ class _Doc:
                 return 0.7, "voornaam + achternaam"
             if not f_known and sur_known and not sur_amb and not f_amb and (ctx in ("line", "cue")):
                 return 0.6, "naam (achternaam bekend)"
-            if ctx == "cue" and not f_amb and (not sur_amb or p.ifx or f_known) and not place:
+            if ctx in ("cue", "kin") and not f_amb and (not sur_amb or p.ifx or f_known) and not place:
                 return 0.6, "naam na signaalwoord"
+            if len(p.given) == 1 and not p.ifx and not f_known and flow in lex.surnames and sur_known \
+                    and not (f_amb and sur_amb) and slow not in lex.places and flow not in lex.places \
+                    and len(flow) > 2 and not first.allcaps and not self.number_after(p.e) \
+                    and flow not in _ROYAL:
+                return 0.6, "dubbele achternaam"  # "Bruins Slot", "Groot Wassink"
             return None
         if p.ifx and not p.given and not p.inits:
-            return None  # "De Vries" alone: only with mevrouw/de heer, a role or consistency
+            return self.judge_particles(p, ctx)  # "De Vries" alone is not enough; "van der Sluis" is
         # single word
         if slow in lex.first_names and not sur_amb and slow not in lex.places:
             return 0.7, "voornaam"
-        if ctx == "cue" and not sur_amb and not place and len(slow) > 2:
+        if ctx in ("cue", "kin") and not sur_amb and not place and len(slow) > 2:
             return 0.6, "naam na signaalwoord"
+        if ctx == "kin" and slow in lex.first_names and not place:
+            return 0.6, "naam na familieaanduiding"  # "mijn zoon Ilias"
+        if "-" in sur.norm and self.hyphen_first(sur) and not self.after_royal_word(p.s):
+            return 0.6, "voornaam met koppelteken"
+        if self.d_apostrophe(sur) and (p.s == 0 or toks[p.s - 1].low not in _DETERMINERS):
+            return 0.6, "achternaam met d'"
+        if self.lone_surname(p):
+            return 0.55, "bekende achternaam midden in een zin"
+        return None
+
+    @staticmethod
+    def d_shape(t: Tok) -> bool:
+        w = t.norm
+        return len(w) >= 5 and w[:2].lower() in ("d'", "d’") and w[2:3].isupper() and "-" not in w
+
+    def d_apostrophe(self, t: Tok) -> bool:
+        """``d'Sluis``, ``D'Hooghe``: d' + a capitalised known surname."""
+        if not self.d_shape(t):
+            return False
+        rest = t.low[2:]
+        return rest in self.lex.surnames and rest not in self.lex.common_words
+
+    def lone_surname(self, p: _Parse) -> bool:
+        """A known surname alone in running text: "daarna belde Wiegmans", "volgens de notitie van Zuidgeest".
+
+        Only between lower-case words on one line (not a heading or table cell), not after an article or
+        determiner ("de Kroon", "langs de Vecht") and not a Dutch word, a place or a first name."""
+        toks, lex = self.toks, self.lex
+        t = toks[p.sur]
+        low = t.low
+        if len(low) < 4 or low not in lex.surnames or low in lex.first_names or low in lex.places \
+                or self.ambiguous(low) or "-" in low:
+            return False
+        if p.s == 0 or t.nl_before:
+            return False
+        prev = toks[p.s - 1]
+        if prev.kind != "W" or not prev.norm[:1].islower() or prev.low in _DETERMINERS or prev.low in lex.interfixes:
+            return False
+        nxt = toks[p.e] if p.e < len(toks) else None
+        if nxt is None or nxt.nl_before:
+            return True
+        if nxt.kind == "W" and (nxt.cap or nxt.text[:1].isdigit()):
+            return False
+        return nxt.kind in ("W", "P") and nxt.text not in ("-", "/", "&")
+
+    def number_after(self, e: int) -> bool:
+        """A house number follows on the same line (a street name, not a person)."""
+        return e < len(self.toks) and self.toks[e].kind == "N" and not self.toks[e].nl_before
+
+    def hyphen_first(self, t: Tok) -> bool:
+        """``Jan-Onbekendenaam``, ``Onbekendenaam-Willem``: one part a known first name, every part a name word."""
+        parts = t.norm.split("-")
+        if len(parts) < 2 or not all(len(x) > 1 and x[:1].isupper() and not x.isupper() for x in parts):
+            return False
+        lex = self.lex
+        if t.low in lex.places or any(self.is_bad_word(x) for x in parts):
+            return False
+        known = [x for x in parts if x.lower() in lex.first_names and not self.ambiguous(x.lower())]
+        if not known:
+            return False
+        return all(x.lower() in lex.first_names or x.lower() in lex.surnames or not self.ambiguous(x.lower())
+                   for x in parts)
+
+    def after_royal_word(self, i: int) -> bool:
+        """A royal or saint's name: "Koning Willem-Alexander", "Sint-Jan"."""
+        return i > 0 and self.toks[i - 1].kind == "W" and self.toks[i - 1].low in _ROYAL
+
+    def judge_particles(self, p: _Parse, ctx: str | None) -> tuple[float, str] | None:
+        """Tussenvoegsels + surname without a first name: ``van der Sluis``, ``v/d Sluis``, ``El Ahmadi``,
+        ``Visser-de Jong``. A single ``de``/``van`` is not enough ("van Justitie", "de Tweede Kamer")."""
+        toks, lex = self.toks, self.lex
+        sur = toks[p.sur]
+        slow = sur.low
+        if sur.allcaps or len(slow) < 3:
+            return None
+        lows = tuple(toks[k].low for k in p.ifx)
+        head = toks[p.ifx[0]]
+        sur_known = slow in lex.surnames
+        first_known = slow in lex.first_names
+        common = slow in lex.common_words or slow in self.doc_lower
+        nxt = toks[p.e] if p.e < len(toks) else None
+        if self.number_after(p.e):
+            return None  # "Van der Helstlaan 12", "Van der Duyn 4": an address
+        for k in range(len(p.ifx)):
+            if " ".join(toks[m].low for m in range(p.ifx[k], p.e)) in lex.places:
+                return None  # "In Den Bosch"
+        if nxt is not None and not nxt.nl_before and nxt.kind == "W" and nxt.cap and \
+                (nxt.low in lex.org_words or self._org_suffix(nxt.low) or nxt.low in lex.places):
+            return None
+        if slow in lex.places and not sur_known:
+            return None
+        if self.is_compound_ifx(head):
+            base = head.norm.rpartition("-")[0].lower()
+            if (base in lex.surnames or not self.ambiguous(base)) and (sur_known or not common):
+                return 0.7, "dubbele achternaam met tussenvoegsel"
+            return None
+        if lows in _STRONG_PARTICLES or (len(lows) > 1 and lows[0] == "van" and lows[1] in _ARTICLES):
+            if common and not sur_known:
+                return None
+            if not head.cap and lows[0] == "van" and lows[1:2] in (("de",), ("den",), ("het",)):
+                return None  # "de eenheid van de Kroon": lower-case "van de" is a preposition + article
+            if slow in lex.places and not (head.cap or self.sent_initial(p.s)) and \
+                    not ("der" in lows or lows[0] in ("v/d", "v/d.", "v.d.", "vd")):
+                return None  # "de brug van den Bosch": a place after a preposition ("van der" + place is not)
+            if lows in {("ter",), ("ten",)} and (common or not sur_known):
+                return None
+            return 0.7, "tussenvoegsels + achternaam"
+        if len(lows) == 1 and lows[0] in _ARABIC_PARTICLES and head.cap:
+            if (sur_known or first_known) and not (slow in lex.common_words):
+                return 0.7, "partikel + achternaam"
+            if not common and slow not in lex.places and not self.sent_initial(p.s) and len(slow) > 3:
+                return 0.6, "partikel + achternaam"
         return None
 
     def add(self, p: _Parse | None, ctx: str | None, context: str, reason: str | None = None) -> _Cand | None:
@@ -344,10 +532,14 @@ class _Doc:
         if not inits and not given:
             return None
         paren = None
-        if j + 2 < n and toks[j].text == "(" and toks[j + 1].kind == "W" and toks[j + 2].text == ")" \
-                and not self.is_bad(toks[j + 1]):
-            paren = j + 1
-            j += 3
+        if j + 2 < n and toks[j].text == "(" and toks[j + 1].kind == "W" and not self.is_bad(toks[j + 1]):
+            # "(Kwabena)", "(Thi Hoa)": the first name(s) used, in brackets
+            k = j + 1
+            while k < n and k < j + 4 and toks[k].kind == "W" and not self.is_bad(toks[k]) and not toks[k].nl_before:
+                k += 1
+            if k < n and toks[k].text == ")":
+                paren = j + 1
+                j = k + 1
         tail: list[int] = []
         while j < n and self.is_ifx(toks[j]) and not toks[j].nl_before and len(tail) < 3 \
                 and (toks[j].kind == "A" or toks[j].norm[:1].islower()):
@@ -377,6 +569,8 @@ class _Doc:
             return None
         if given and inits and not header:
             return None
+        if not header and len(surs) == 2 and len(given) >= 2 and toks[surs[0]].low in lex.first_names:
+            return None  # "Farshad Hosseini, Marit Schreurs": a list of names, not "Surname, Given"
         first = [toks[paren].norm] if paren is not None else self.words(given)
         sur = [toks[k].norm for k in ifx] + [toks[k].norm for k in surs]
         c = _Cand(i, end, 0.85, "Outlook-naamvorm", "header", given=first,
@@ -398,7 +592,7 @@ class _Doc:
                 if c is not None:
                     self.cands.remove(c)
                 start = i
-                # skip a title in front
+                # a title in front belongs to the span
                 while start < e and self.toks[start].kind == "W" and self.toks[start].low in self.lex.titles:
                     start += 1
                     if start < e and self.toks[start].text == ".":
@@ -411,7 +605,9 @@ class _Doc:
                     if single and not single_ok:
                         i = p.e
                         continue
-                    self.add(p, "struct", context, reason)
+                    c = self.add(p, "struct", context, reason)
+                    if c is not None and start > i and self.toks[i].low in _PRE_TITLES:
+                        c.s = i
                     i = p.e
                     continue
             i += 1
@@ -461,6 +657,8 @@ class _Doc:
         for seg in segs:
             if not seg:
                 continue
+            if toks[seg[0]].kind == "W" and toks[seg[0]].low in self.lex.org_words:
+                continue  # "Van: Bureau Bestuursondersteuning": an organisation, not a person
             seg_text = self.text[toks[seg[0]].start:toks[seg[-1]].end]
             if "@" in seg_text or any(toks[k].kind == "N" for k in seg):
                 # a bare address or a date/time: look only at what precedes an address
@@ -619,7 +817,39 @@ class _Doc:
             p = self.parse(start)
             if p is None or p.e != idxs[-1] + 1 and not self._only_punct(p.e, idxs[-1] + 1):
                 continue
-            self.add(p, "line", "table")
+            c = self.add(p, "line", "table")
+            if c is not None and start > idxs[0] and self.toks[idxs[0]].low in _PRE_TITLES:
+                c.s = idxs[0]
+
+    def pass_table_columns(self) -> None:
+        """Cells of a column of names: a line of two or three unknown capitalised words next to table
+        lines already found to be names ("Gulalai Ahmadzai" in a rooster beside "Sami Haddad")."""
+        toks, lex = self.toks, self.lex
+        name_lines = {toks[c.s].line for c in self.cands if c.context == "table"
+                      and self.line_toks.get(toks[c.s].line, [None])[0] == c.s}
+        if len(name_lines) < 2:
+            return
+        covered = self.covered_tokens()
+        for ln, idxs in self.line_toks.items():
+            if ln in name_lines or not idxs or len(idxs) > 5 or any(k in covered for k in idxs):
+                continue
+            if sum(1 for o in name_lines if abs(ln - o) <= 8) < 2:
+                continue
+            prev_line = self.line_text(ln - 1).rstrip().lower()
+            if prev_line.endswith((" en", " van", " voor", ",", " of", "-")):
+                continue  # the second line of a wrapped heading or unit name
+            words = [toks[k] for k in idxs if not self.is_ifx(toks[k])]
+            if not 2 <= len(words) <= 3 or any(t.kind != "W" or self.is_bad(t) or len(t.norm) < 2 for t in words):
+                continue
+            if any(self.ambiguous(t.low) or t.low in lex.places or t.low.endswith(_DUTCH_WORD_ENDINGS)
+                   for t in words):
+                continue
+            if self.is_ifx(toks[idxs[0]]) or self.is_ifx(toks[idxs[-1]]):
+                continue
+            p = self.parse(idxs[0])
+            if p is None or p.e != idxs[-1] + 1:
+                continue
+            self.add(p, "struct", "table", "naam in een kolom met namen")
 
     def _only_punct(self, s: int, e: int) -> bool:
         return all(self.toks[k].kind == "P" for k in range(s, e))
@@ -659,12 +889,13 @@ class _Doc:
                         continue
                 i = hon
                 continue
-            # title: mr. / dr. / prof. dr. + name
+            # title: mr. / dr. / prof. dr. + name; the title is part of the span
             if t.kind == "W" and t.low in _PRE_TITLES and i + 1 < n and \
-                    (toks[i + 1].text == "." or t.norm[:1].islower()):
-                j = i + 1
-                while j < n and (toks[j].text == "." or (toks[j].kind == "W" and toks[j].low in _PRE_TITLES)):
-                    j += 1
+                    (toks[i + 1].text == "." or t.norm[:1].islower() or
+                     (toks[i + 1].kind == "W" and toks[i + 1].cap and not toks[i + 1].nl_before
+                      and toks[i + 1].start == t.end + 1 and t.low in ("dr", "mr", "drs", "prof", "ir"))):
+                j = self.skip_titles(i)
+                c = None
                 if j < n and (toks[j].kind == "I" or (toks[j].kind in ("W", "A") and
                                                       (toks[j].cap or self.is_ifx(toks[j])))):
                     p = self.parse(j, allow_nl=True)
@@ -672,11 +903,30 @@ class _Doc:
                         p = self.parse(j, allow_nl=True, surname_only=True)
                     if p is not None:
                         c = self.add(p, "title", "body", "na titel")
-                        if c is not None:
-                            i = p.e
-                            continue
+                    if c is None and not t.allcaps and not toks[j].nl_before and (
+                            toks[j].kind == "I" or toks[j].kind == "W" and toks[j].allcaps and len(toks[j].norm) <= 4
+                            and toks[j].low not in lex.org_words and toks[j].low not in lex.not_names):
+                        # "Dr. ABC", "Prof. Dr. Th." without a surname after it
+                        c = _Cand(j, j + 1, 0.7, "na titel", "body", initials=toks[j].norm)
+                        self.cands.append(c)
+                if c is not None:
+                    c.s = i
+                    i = c.e
+                    continue
                 i = j
                 continue
+            if t.kind in ("W", "A") and not t.cap and self.is_ifx(t) and i + 1 < n and self.is_ifx(toks[i + 1]) \
+                    or t.kind == "W" and t.low in ("v/d", "v/d.", "v.d.", "vd", "ter", "ten"):
+                # "naar van der Sluis", "met v/d Sluis": particles in lower case without a first name
+                p = self.parse(i, surname_only=True)
+                if p is not None and self.add(p, self.cue_before(i), "body") is not None:
+                    i = p.e
+                    continue
+            if t.kind == "W" and not t.cap and self.d_apostrophe(t):
+                p = _Parse(i, i + 1, [], [], [], i)
+                if self.add(p, self.cue_before(i), "body") is not None:
+                    i += 1
+                    continue
             if t.kind == "W" and t.cap and not self.is_ifx(t):
                 c = self.add_outlook(i, header=False)
                 if c is not None:
@@ -690,11 +940,36 @@ class _Doc:
                     c = self.add(p, ctx, "body")
                     if c is None and not (p.given or p.inits or p.ifx):
                         c = self.single_in_context(p)
+                    if c is None and len(p.given) == 1 and not p.inits and not p.ifx and p.sur is not None:
+                        c = self.first_name_alone(p, ctx)
                     if c is not None:
                         i = p.e
                         continue
                     # the first word may not belong to the name ("Volgens Douwe Zijlstra")
             i += 1
+
+    def first_name_alone(self, p: _Parse, ctx: str | None) -> _Cand | None:
+        """``Piet Olanzapine``: a known first name before a capitalised common word that is no surname."""
+        toks, lex = self.toks, self.lex
+        f, w = toks[p.given[0]], toks[p.sur]
+        if w.low in lex.surnames or w.low in lex.first_names or not (w.low in lex.common_words) \
+                or w.low in lex.places or self._org_suffix(w.low) or w.low in lex.org_words:
+            return None
+        pair = f"{f.low} {w.low}"
+        if pair in lex.places or pair.replace(" ", "-") in lex.places:
+            return None
+        q = _Parse(p.s, p.s + 1, [], [], [], p.s)
+        return self.add(q, ctx, "body")
+
+    def skip_titles(self, i: int) -> int:
+        """The token after a run of titles starting at i (``Prof. Dr.``, ``dr. ir.``, ``Prof.Dr.``)."""
+        toks, n = self.toks, len(self.toks)
+        j = i
+        while j < n and toks[j].kind == "W" and toks[j].low in _PRE_TITLES and (j == i or not toks[j].nl_before):
+            j += 1
+            if j < n and toks[j].text == "." and toks[j].start == toks[j - 1].end:
+                j += 1
+        return j
 
     def single_in_context(self, p: _Parse) -> _Cand | None:
         """A single capitalised word as a first name: greeting, person verb after it."""
@@ -713,6 +988,8 @@ class _Doc:
             c = self.make(p, 0.8, "aanhef", "greeting")
             self.cands.append(c)
             return c
+        if prev is not None and prev.kind == "W" and prev.low in _DETERMINERS and not toks[p.s].nl_before:
+            return None
         if nxt is not None and nxt.kind == "W" and nxt.low in _STRONG_VERBS and not nxt.nl_before \
                 and (known or not self.ambiguous(low)) and (known or low in lex.surnames):
             c = self.make(p, 0.7, "voornaam + werkwoord", "body")
@@ -757,6 +1034,9 @@ class _Doc:
             return "cue"  # "met Remco de Groot en Yopie Tanamal"
         if i == 0 or toks[i - 1].kind != "W":
             return None
+        if i >= 2 and toks[i - 1].low in _KIN and toks[i - 2].kind == "W" and toks[i - 2].low in _POSSESSIVE \
+                and not toks[i].nl_before:
+            return "kin"
         for cue in self.cues_by_last.get(toks[i - 1].low, ()):
             L = len(cue)
             if i - L < 0:
@@ -795,8 +1075,15 @@ class _Doc:
                 i += 1
                 continue
             j, role = hit
-            # optional "van <Place>" / ", " between role and name is not allowed: names follow directly
+            apposition = j < n and toks[j].text == ","  # "De gemeentesecretaris, Osei Bonsu, is ..."
+            if apposition:
+                j += 1
+            first = True
             while True:
+                if not first and j < n and toks[j].block_before:
+                    break
+                first = False
+                t0 = j
                 if j < n and toks[j].kind == "W" and toks[j].low in self.lex.titles:
                     j += 1
                     if j < n and toks[j].text == ".":
@@ -804,9 +1091,13 @@ class _Doc:
                 p = self.parse(j, allow_nl=True, role_ctx=True)
                 if p is None:
                     p = self.parse(j, allow_nl=True, surname_only=True, role_ctx=True)
-                if p is None:
+                if p is None or not self.official_name_ok(p):
+                    break
+                if apposition and not (p.e < n and toks[p.e].text in (",", ")") and (p.given or p.inits)):
                     break
                 c = self.make(p, 0.85, f"publieke functionaris: {role}", "body")
+                if t0 < p.s:
+                    c.s = t0
                 c.keep_reason = f"publieke functionaris: {role}"
                 c.official_hint = role
                 self.cands.append(c)
@@ -832,6 +1123,48 @@ class _Doc:
                 sur.setdefault(c.sur_key, role)
         return full, sur
 
+    def official_name_ok(self, p: _Parse) -> bool:
+        """Not a place or a unit after a role: "wethouders van Maastricht", "directeur-generaal Wonen"."""
+        toks, lex = self.toks, self.lex
+        w = toks[p.sur]
+        if p.given or p.inits:
+            return True
+        if p.ifx:
+            return not (w.low in lex.places and toks[p.ifx[0]].norm == "van")
+        return not (w.low in lex.common_words and w.low not in lex.surnames)
+
+    def pass_role_signatures(self) -> None:
+        """A bewindspersoon signs: "De staatssecretaris van VWS," + the name on the next line(s)."""
+        for ln in range(len(self.lines)):
+            raw = self.line_text(ln).strip()
+            if not raw.endswith(",") or len(raw) > 90:
+                continue
+            low = raw.lower()
+            if not low.startswith(("de ", "het ")) or any(w in low for w in ("namens", "voor deze", "i.o.",
+                                                                              "in opdracht", "wegens")):
+                continue
+            words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", low)[1:]
+            role = None
+            for form, r, _ in self.roles:
+                if tuple(words[:len(form)]) == form and form not in (("het", "lid"), ("de", "leden"), ("motie",)):
+                    role = r
+                    break
+            if role is None:
+                continue
+            look = ln + 1
+            while look < len(self.lines) and look <= ln + 3 and not self.line_text(look).strip():
+                look += 1
+            idxs = self.line_toks.get(look, [])
+            if not idxs or not self.line_is_name_shaped(idxs):
+                continue
+            lt = self.line_text(look).strip().lower()
+            if any(lt.startswith(sk) for sk in ("namens", "voor deze", "i.o.", "in opdracht")):
+                continue
+            before = len(self.cands)
+            self.scan_range(idxs[0], idxs[-1] + 1, "signature", "ondertekening")
+            for c in self.cands[before:]:
+                c.official_hint = role
+
     def match_role(self, i: int) -> tuple[int, str] | None:
         toks = self.toks
         best = None
@@ -851,6 +1184,10 @@ class _Doc:
         j = i + best[0]
         if j < len(toks) and toks[j].nl_before and (toks[i].nl_before or i == 0):
             return None  # a role cell of one table row followed by the next row's name
+        if j + 1 < len(toks) and toks[j].text == "," and not toks[j + 1].nl_before and toks[j + 1].cap \
+                and toks[j + 1].kind in ("W", "I") and (i == 0 or toks[i - 1].low in ("de", "het") or
+                                                       self.sent_initial(i)):
+            return j, best[1]  # apposition: "De gemeentesecretaris, Osei Bonsu, ..."
         if j < len(toks) and (toks[j].cap or self.is_ifx(toks[j])) and toks[j].kind in ("W", "A", "I"):
             nxt = toks[j]
             if nxt.kind == "W" and not self.is_ifx(nxt) and self.is_bad(nxt):
@@ -869,6 +1206,12 @@ class _Doc:
                     continue
                 return role
         return None
+
+    def _cand_starts(self) -> set[int]:
+        if self._starts_n != len(self.cands):
+            self._starts = {o.s for o in self.cands}
+            self._starts_n = len(self.cands)
+        return self._starts
 
     def role_after(self, c: _Cand) -> str | None:
         toks = self.toks
@@ -896,8 +1239,8 @@ class _Doc:
                 lt = self.line_text(look).strip()
                 if not lt:
                     break
-                if any(o.s == self.line_toks.get(look, [-1])[0] for o in self.cands if o is not c):
-                    break
+                if self.line_toks.get(look, [-1])[0] in self._cand_starts():
+                    break  # the next row's name (c itself starts on an earlier line)
                 r = self.role_of_text(lt)
                 if r:
                     return r
@@ -1001,6 +1344,8 @@ def detect_names(text: str, lexicon: Lexicon | None = None) -> list[NameMatch]:
     doc.pass_labels()
     doc.pass_paraphs()
     doc.pass_table_lines()
+    doc.pass_table_columns()
+    doc.pass_role_signatures()
     doc.pass_text()
     full_off, sur_off = doc.pass_officials()
     doc.pass_consistency()

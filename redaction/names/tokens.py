@@ -13,6 +13,7 @@ from dataclasses import dataclass
 _WORD = r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-\n?[^\W\d_]+(?:['’][^\W\d_]+)*)*"
 _TOKEN_RE = re.compile(
     rf"(?P<art>['’](?:t|s)\b)"
+    r"|(?P<vd>(?<![\w.])[vV](?:/[dD]|\.\s?d\.)(?![\w/]))"
     rf"|(?P<word>{_WORD})"
     r"|(?P<num>\d+(?:[.,:/-]\d+)*)"
     r"|(?P<punct>[^\s\w])",
@@ -67,7 +68,9 @@ def tokenize(text: str) -> list[Tok]:
         block = (not toks) or gap.count("\n") >= 2 or "\f" in gap
         kind = m.lastgroup
         raw = m.group()
-        if kind == "word":
+        if kind == "vd":  # abbreviated tussenvoegsel "v/d", "v.d.": one word
+            toks.append(Tok(raw, raw.replace(" ", ""), m.start(), m.end(), "W", line, nl > 0, block))
+        elif kind == "word":
             toks.append(Tok(raw, _norm_word(raw), m.start(), m.end(), "W", line, nl > 0, block))
             line += raw.count("\n")
         elif kind == "art":

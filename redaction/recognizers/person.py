@@ -5,7 +5,8 @@ signatures, greetings, forms, chat senders and table cells; initials, titles, me
 tussenvoegsels and Outlook forms in running text; and every name found once is looked up again in the
 whole document. Public officials acting in office (minister, Kamerlid, wethouder, ...; the roles are in
 ``rules/public_officials.yaml``) are returned too, with ``recognition_metadata["keep_reason"]`` set.
-Titles (mr., dr.) and forms of address (mevrouw, de heer) are left out of the span.
+Academic titles in front of a name (mr., dr., prof. dr. ir.) are part of the span; forms of address
+(mevrouw, de heer, mijnheer) are left out of it.
 """
 
 from __future__ import annotations

@@ -79,11 +79,44 @@ def test_initials_and_tussenvoegsels(rec, sentence, name):
     assert covers(rec, sentence, name)
 
 
-def test_title_excluded_from_span(rec):
-    text = "Het advies van prof. dr. H.J. Wolters is gevolgd; mr. Lotte Brinkhuis stemt in."
+def test_title_included_in_span_address_form_not(rec):
+    text = ("Het advies van prof. dr. H.J. Wolters is gevolgd; mr. Lotte Brinkhuis stemt in. "
+            "Mevrouw Dr. Ingrid Vasbinder en de heer ir. Kees Ophof ook.")
     names = redacted(rec, text)
-    assert "H.J. Wolters" in names
-    assert "Lotte Brinkhuis" in names
+    assert "prof. dr. H.J. Wolters" in names
+    assert "mr. Lotte Brinkhuis" in names
+    assert "Dr. Ingrid Vasbinder" in names
+    assert "ir. Kees Ophof" in names
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Dr. ABC", "Dr. ABC"),
+    ("Prof.Dr. Visser", "Prof.Dr. Visser"),
+    ("Dr. A.B. v.d. Sluis", "Dr. A.B. v.d. Sluis"),
+    ("Het dossier ging naar van der Sluis.", "van der Sluis"),
+    ("Overleg met v/d Sluis.", "v/d Sluis"),
+    ("Stuur het naar A de Jong.", "A de Jong"),
+    ("Volgens Visser-de Jong klopt het.", "Visser-de Jong"),
+    ("Daarna belde Jan-Onbekendenaam terug.", "Jan-Onbekendenaam"),
+    ("Het voorstel van Bruins Slot is aangenomen.", "Bruins Slot"),
+    ("Ook El Ahmadi was er.", "El Ahmadi"),
+    ("Ik kom met mijn zoon Ilias.", "Ilias"),
+    ("Het advies van d'Sluis volgt.", "d'Sluis"),
+])
+def test_particles_titles_and_compounds(rec, text, name):
+    assert covers(rec, text, name)
+
+
+@pytest.mark.parametrize("text", [
+    "De brief van Justitie ging naar de Tweede Kamer.",
+    "In Den Bosch is het aantal aanvragen gestegen.",
+    "De vergadering is aan de Van der Helststraat 12.",
+    "Zie bijlage B voor de planning.",
+    "Langs de Vecht en de Amstel worden kades hersteld.",
+    "Koning Willem-Alexander opende het gebouw.",
+])
+def test_particles_and_compounds_no_false_positives(rec, text):
+    assert redacted(rec, text) == []
 
 
 def test_honorifics(rec):
