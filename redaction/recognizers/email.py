@@ -56,7 +56,8 @@ def is_function_mailbox(address: str) -> bool:
     whole = regex.sub(r"[^a-z]", "", local)
     if whole in exact or whole.startswith(prefixes):
         return True
-    return any(t in exact or t.startswith(prefixes) for t in tokens)
+    # The first word decides: "secretariaat.dgo@" is a mailbox, "jan.team@" and "een-afdeling@" are not.
+    return bool(tokens) and (tokens[0] in exact or tokens[0].startswith(prefixes))
 
 
 class NlEmailRecognizer(PatternRecognizer):

@@ -84,3 +84,12 @@ def test_deduce_addresses(recognizer):
     assert cases
     for case in cases:
         assert find(recognizer, case["text"]) == [s["text"] for s in case["spans"]], case["text"]
+
+
+def test_function_mailbox_is_decided_by_its_first_word():
+    from redaction.recognizers.email import is_function_mailbox
+
+    assert is_function_mailbox("secretariaat.dgo@minbzk.nl")
+    assert is_function_mailbox("woo-verzoeken@gemeente.nl")
+    assert not is_function_mailbox("jan.team@minbzk.nl")
+    assert not is_function_mailbox("een-afdeling@ziekenhuis.nl")
