@@ -9,6 +9,8 @@ from .findings import DecisionKind, Finding
 from .rules import Rules, rules_dir
 
 _ALNUM = re.compile(r"\w", re.UNICODE)
+# Runs of the text as SearchIndex reads it: a line-end hyphen, whitespace, or anything else.
+_RUNS = re.compile(r"-\n|\s+|[^\s-]+|-")
 
 
 def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
@@ -35,32 +37,26 @@ class SearchIndex:
     """
 
     def __init__(self, text: str):
-        chars: list[str] = []
+        parts: list[str] = []
         offsets: list[int] = []
-        previous_space = True
-        i, n = 0, len(text)
-        while i < n:
-            c = text[i]
-            if c == "-" and i + 1 < n and text[i + 1] == "\n":
-                chars.append("-")
-                offsets.append(i)
-                i += 2
-                previous_space = False
-                continue
-            if c.isspace():
-                if not previous_space:
-                    chars.append(" ")
-                    offsets.append(i)
-                previous_space = True
-                i += 1
-                continue
-            low = c.lower()
-            chars.append(low if len(low) == 1 else c)
-            offsets.append(i)
-            previous_space = False
-            i += 1
+        for match in _RUNS.finditer(text):
+            run = match.group(0)
+            start = match.start()
+            if run[0].isspace():
+                if parts:  # leading whitespace is dropped
+                    parts.append(" ")
+                    offsets.append(start)
+            elif run == "-\n":
+                parts.append("-")
+                offsets.append(start)
+            else:
+                low = run.lower()
+                if len(low) != len(run):  # a letter whose lower case is longer ("İ"): keep it as it is
+                    low = "".join(c.lower() if len(c.lower()) == 1 else c for c in run)
+                parts.append(low)
+                offsets.extend(range(start, start + len(run)))
         self.text = text
-        self.norm = "".join(chars)
+        self.norm = "".join(parts)
         self.offsets = offsets
 
     @staticmethod

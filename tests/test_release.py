@@ -175,3 +175,21 @@ def test_ground_notation_is_configurable():
     assert rules.format_ground("5.1.2e") == "art. 5.1 lid 2 sub e Woo"
     assert rules.format_ground("5.1.5") == "5.1.5"
     assert Rules(entities={}, grounds={}).format_ground("5.1.1e") == "5.1.1e"
+
+
+def test_analyze_json_on_pdf_gives_pages_rects_grounds_and_decisions(tmp_path):
+    lines = ["Contactpersoon: Sanne Oudejans", "T 06-12345678", "BSN: 111222333",
+             "De minister van Financiën heeft besloten."]
+    src = make_pdf(tmp_path / "nota.pdf", lines)
+    proc = run_cli("analyze", "--json", src)
+    assert proc.returncode == 0, proc.stderr
+    findings = json.loads(proc.stdout)["findings"]
+    by_entity = {f["entity"]: f for f in findings}
+    assert by_entity["BSN"]["ground"] == "5.1.1e" and by_entity["BSN"]["decision"] == "redact"
+    assert by_entity["PHONE"]["ground"] == "5.1.2e"
+    assert by_entity["PERSON"]["text"] == "Sanne Oudejans"
+    with pymupdf.open(src) as doc:
+        expected = doc[0].search_for("Sanne Oudejans")[0]
+    (x0, y0, x1, y1), = by_entity["PERSON"]["rects"]
+    assert by_entity["PERSON"]["page"] == 0
+    assert abs(x0 - expected.x0) < 1 and abs(x1 - expected.x1) < 1
