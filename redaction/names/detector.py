@@ -66,6 +66,9 @@ _DUTCH_WORD_ENDINGS = ("ingen", "ing", "heid", "heden", "iteit", "atie", "aties"
 _ROYAL = {"koning", "koningin", "prins", "prinses", "sint", "st", "hertog", "paus", "keizer", "keizerin"}
 _POST_TITLES = {"msc", "ma", "ba", "bsc", "mba", "phd", "llm"}
 _PRE_TITLES: set[str] = set()  # filled from the lexicon on first use
+# verbs in _STRONG_VERBS that also follow a thing: "Post is verstuurd", "Licht geeft ..."
+_THING_VERBS = {"heeft", "had", "is", "was", "neemt", "geeft", "gaf", "stelt", "stelde", "sluit", "opent", "heet",
+                "licht", "lichtte"}
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _SENTENCE_END = set(".!?:;•–—-*\"“”(")
 _STRONG_VERBS = {"zei", "zegt", "licht", "lichtte", "vraagt", "vroeg", "opent", "sluit", "meldt", "meldde",
@@ -200,6 +203,14 @@ class _Doc:
 
     def ambiguous(self, low: str) -> bool:
         return low in self.lex.common_words or low in self.doc_lower
+
+    def is_word(self, low: str) -> bool:
+        """Could this capitalised word just be an ordinary Dutch word? ``ambiguous`` plus the Dutch vocabulary.
+
+        Only asked where nothing else marks a name position (a sentence-initial or lone capitalised word,
+        a table cell, two unknown capitalised words, a roster column); after a first name, initials, a
+        title or in a header or signature a surname that is also a noun (Bakker, Visser, Post) is a name."""
+        return low in self.lex.dutch_words or self.ambiguous(low)
 
     def _after_lower(self, i: int) -> bool:
         """The token before i is a lower-case word on the same line (running text, not a heading)."""
@@ -346,9 +357,10 @@ class _Doc:
             if f_known and not f_amb and (sur_known or not sur_amb or p.ifx) and not place:
                 return 0.85, "voornaam + achternaam"
             if not f_known and (sur_known or p.ifx) and (not sur_amb or p.ifx) and not f_amb and len(flow) > 2 \
-                    and not self.sent_initial(p.s) and flow not in lex.places:
+                    and not self.sent_initial(p.s) and flow not in lex.places and not self.is_word(flow):
                 return 0.6, "naam (achternaam bekend)"
-            if not f_known and not sur_known and not f_amb and not sur_amb and not place and len(p.given) == 1 \
+            if not f_known and not sur_known and not self.is_word(flow) and not self.is_word(slow) and not place \
+                    and len(p.given) == 1 \
                     and len(flow) > 2 and len(slow) > 3 and flow not in lex.places and self._after_lower(p.s) \
                     and not flow.endswith(("se", "sche", "ische", "lijke", "ale", "ele")):
                 return 0.5, "twee onbekende naamwoorden midden in een zin"
@@ -380,6 +392,8 @@ class _Doc:
             return 0.6, "achternaam met d'"
         if self.lone_surname(p):
             return 0.55, "bekende achternaam midden in een zin"
+        if ctx == "line" and self.line_surname(p):
+            return 0.55, "bekende achternaam alleen op een regel"
         return None
 
     @staticmethod
@@ -403,7 +417,7 @@ class _Doc:
         t = toks[p.sur]
         low = t.low
         if len(low) < 4 or low not in lex.surnames or low in lex.first_names or low in lex.places \
-                or self.ambiguous(low) or "-" in low:
+                or self.is_word(low) or "-" in low:
             return False
         if p.s == 0 or t.nl_before:
             return False
@@ -416,6 +430,30 @@ class _Doc:
         if nxt.kind == "W" and (nxt.cap or nxt.text[:1].isdigit()):
             return False
         return nxt.kind in ("W", "P") and nxt.text not in ("-", "/", "&")
+
+    def line_surname(self, p: _Parse) -> bool:
+        """A known surname that is its line's only token: a signature or a table cell ("Wiegmans").
+
+        Not a Dutch word (the table header "Post"), a place, an organisation word or a first name, and not
+        one word of a sentence wrapped over lines (the line before ends in a word, the next starts in
+        lower case)."""
+        toks, lex = self.toks, self.lex
+        if not lex.dutch_words:
+            return False  # without the vocabulary a lone word cannot be told from a table header
+        t = toks[p.sur]
+        low = t.low
+        if p.e - p.s != 1 or t.kind != "W" or not t.cap or t.allcaps or len(low) < 4 or "-" in low:
+            return False
+        if self.line_toks.get(t.line) != [p.sur] or "\n" in t.text:
+            return False
+        if low not in lex.surnames or low in lex.first_names or low in lex.places or low in lex.org_words \
+                or self.is_bad(t) or self.is_word(low):
+            return False
+        before = self.line_text(t.line - 1).rstrip()
+        after = self.line_text(t.line + 1).lstrip()
+        if before[-1:].isalpha() and after[:1].islower():
+            return False
+        return True
 
     def number_after(self, e: int) -> bool:
         """A house number follows on the same line (a street name, not a person)."""
@@ -841,7 +879,7 @@ class _Doc:
             words = [toks[k] for k in idxs if not self.is_ifx(toks[k])]
             if not 2 <= len(words) <= 3 or any(t.kind != "W" or self.is_bad(t) or len(t.norm) < 2 for t in words):
                 continue
-            if any(self.ambiguous(t.low) or t.low in lex.places or t.low.endswith(_DUTCH_WORD_ENDINGS)
+            if any(self.is_word(t.low) or t.low in lex.places or t.low.endswith(_DUTCH_WORD_ENDINGS)
                    for t in words):
                 continue
             if self.is_ifx(toks[idxs[0]]) or self.is_ifx(toks[idxs[-1]]):
@@ -984,14 +1022,17 @@ class _Doc:
         known = low in lex.first_names
         greeting = prev is not None and prev.kind == "W" and prev.low in self.greetings and \
             (nxt is None or nxt.text in ",!" or nxt.nl_before)
-        if greeting and (known or not self.ambiguous(low)):
+        if greeting and (known or not self.ambiguous(low)):  # "Beste Visser," is a name position
             c = self.make(p, 0.8, "aanhef", "greeting")
             self.cands.append(c)
             return c
         if prev is not None and prev.kind == "W" and prev.low in _DETERMINERS and not toks[p.s].nl_before:
             return None
+        # "Visser zei": a surname that is also a Dutch word only before a verb of saying, not before
+        # "is"/"heeft"/"geeft" ("Post is verstuurd", "Boer heeft ...")
+        word_ok = not self.is_word(low) or (nxt is not None and nxt.low not in _THING_VERBS)
         if nxt is not None and nxt.kind == "W" and nxt.low in _STRONG_VERBS and not nxt.nl_before \
-                and (known or not self.ambiguous(low)) and (known or low in lex.surnames):
+                and (known or not self.ambiguous(low) and word_ok) and (known or low in lex.surnames):
             c = self.make(p, 0.7, "voornaam + werkwoord", "body")
             self.cands.append(c)
             return c
@@ -1283,6 +1324,7 @@ class _Doc:
                 if all(toks[i + m].low == key[m] for m in range(L)) and toks[i + L - 1].cap and \
                         not any((i + m) in covered for m in range(L)):
                     last = toks[i + L - 1]
+                    # the document itself made this a name: only its own lower-case use makes it a word
                     if L == 1 and self.ambiguous(last.low) and self.sent_initial(i):
                         continue
                     if L > 1 and not (toks[i].cap or not self.sent_initial(i)):

@@ -7,16 +7,23 @@ Sources (nothing is fetched at run time):
   pipeline);
 * Faker's person providers for many locales (Latin-script names only);
 * the hand-made lists in ``rules/names_*.txt`` and ``rules/names_context.yaml`` and
-  ``rules/public_officials.yaml``, which an organisation can edit.
+  ``rules/public_officials.yaml``, which an organisation can edit;
+* a Dutch vocabulary: the words of pyspellchecker's Dutch frequency list (``resources/nl.json.gz``, MIT,
+  counted in subtitles) seen at least ``DUTCH_WORD_MIN_COUNT`` times, known first names left out. The file
+  is found through ``importlib.util.find_spec`` and read directly (the spellchecker itself is not loaded).
+  Words with the list's floor count (50) are not used: that band is a filled-in dictionary that also
+  holds many surnames (Jansen, Dekker, Meijer), and subtitles name people too, hence the threshold.
 
 Everything is kept as lowercase ``frozenset``s of strings (a few MB).
 """
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import importlib.util
 import os
+import re
 import pkgutil
 import threading
 import time
@@ -36,6 +43,11 @@ FAKER_LOCALES = (
     "no_NO", "da_DK", "is_IS", "ga_IE", "id_ID", "tw_GH", "yo_NG", "ha_NG", "ig_NG", "sw", "zu_ZA", "vi_VN",
     "uz_UZ", "fil_PH", "en_PH", "en_NZ", "fr_CA", "es_CL",
 )
+
+# a word must be seen this often in pyspellchecker's Dutch list to count as an ordinary Dutch word
+DUTCH_WORD_MIN_COUNT = 100
+# "word": count, for counts with at least as many digits as the threshold (the rest are not even matched)
+_FREQ_ENTRY = re.compile(r'"([^"\\\s\'’-]+)":\s*([1-9]\d{%d,})\b' % (len(str(DUTCH_WORD_MIN_COUNT)) - 1))
 
 _PERSON_ATTRS = (
     "first_names", "first_names_male", "first_names_female", "first_names_nonbinary", "first_names_unisex",
@@ -76,6 +88,34 @@ def _deduce_dir() -> Path | None:
         return None
     path = Path(list(spec.submodule_search_locations)[0]) / "data" / "lookup" / "src"
     return path if path.is_dir() else None
+
+
+def _spellchecker_nl() -> Path | None:
+    try:
+        spec = importlib.util.find_spec("spellchecker")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "nl.json.gz"
+    return path if path.is_file() else None
+
+
+def _dutch_vocabulary() -> set[str]:
+    """Lower-case single words of pyspellchecker's Dutch list seen at least DUTCH_WORD_MIN_COUNT times.
+
+    A regular expression over the raw JSON picks only those entries, which is faster and smaller than
+    decoding all 340k entries."""
+    path = _spellchecker_nl()
+    if path is None:
+        return set()
+    try:
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError, EOFError):
+        return set()
+    return {w for w, count in _FREQ_ENTRY.findall(raw)
+            if int(count) >= DUTCH_WORD_MIN_COUNT and w.isalpha() and w.islower()}
 
 
 def _faker_names(interfixes: frozenset[str]) -> tuple[set[str], set[str]]:
@@ -128,6 +168,7 @@ class Lexicon:
     org_words: frozenset[str]
     job_titles: frozenset[str]
     places: frozenset[str]              # residences, municipalities, provinces, regions (lowercase)
+    dutch_words: frozenset[str] = frozenset()  # ordinary Dutch vocabulary (no first names), see above
     context: dict = field(default_factory=dict)
     officials: dict = field(default_factory=dict)
     load_seconds: float = 0.0
@@ -212,6 +253,7 @@ def _load() -> Lexicon:
     drop = not_names | org_words
     first -= drop | (interfixes - {"ben", "bin", "abu", "ou"})
     sur -= drop | interfixes
+    dutch_words = _dutch_vocabulary() - first  # a first name is judged by the name rules, not as a word
     lex = Lexicon(
         first_names=frozenset(first),
         surnames=frozenset(sur),
@@ -223,6 +265,7 @@ def _load() -> Lexicon:
         org_words=org_words,
         job_titles=job_titles,
         places=frozenset(places),
+        dutch_words=frozenset(dutch_words),
         context=context,
         officials=officials,
     )
