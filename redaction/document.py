@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import io
 import os
+import stringprep
+import unicodedata
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pymupdf
 
-from .errors import EncryptedInput, InputError
+from .errors import DamagedInput, EncryptedInput, InputError
 from .findings import Rect
 
 PAGE_BREAK = "\f"
@@ -100,8 +102,12 @@ class Document:
             self.pdf.close()
 
 
-def open_document(path: str | os.PathLike, password: str | None = None) -> Document:
-    """Open a PDF or a plain-text file; raise ``InputError`` (or ``EncryptedInput``) with a clear sentence."""
+def open_document(path: str | os.PathLike, password: str | None = None, normalise: bool = False) -> Document:
+    """Open a PDF or a plain-text file; raise ``InputError`` (or ``EncryptedInput``) with a clear sentence.
+
+    ``normalise`` rewrites a PDF in memory (MuPDF writes every object anew) and works on that copy: the
+    retry for damaged files whose edits would otherwise be lost on save.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found; check the path.")
@@ -113,8 +119,8 @@ def open_document(path: str | os.PathLike, password: str | None = None) -> Docum
         raise InputError(f"{path}: cannot be read ({exc.strerror}); check its permissions.") from exc
     if not data:
         raise InputError(f"{path}: the file is empty; give a PDF or a text file.")
-    if data.lstrip()[:5] == b"%PDF-" or data[:1024].find(b"%PDF-") >= 0:
-        return _open_pdf(path, data, password)
+    if data[:1024].find(b"%PDF") >= 0 or path.suffix.lower() == ".pdf":
+        return _open_pdf(path, data, password, normalise)
     if path.suffix.lower() == ".txt" or _looks_like_text(data):
         return _open_text(path, data)
     raise InputError(f"{path}: not a PDF or a plain-text file; convert it to PDF first.")
@@ -141,22 +147,78 @@ def _open_text(path: Path, data: bytes) -> Document:
     return Document(path=path, text=text)
 
 
-def _open_pdf(path: Path, data: bytes, password: str | None) -> Document:
+def _open_pdf(path: Path, data: bytes, password: str | None, normalise: bool = False) -> Document:
+    pdf = _load(path, data)
+    try:
+        _unlock(pdf, path, password)
+        if pdf.page_count == 0:
+            raise InputError(f"{path}: the PDF has no pages; ask the sender for a complete copy.")
+        if normalise:
+            try:
+                fresh = _load(path, pdf.tobytes(garbage=3, no_new_id=True))
+            except Exception as exc:
+                raise DamagedInput(f"{path}: the PDF is damaged and cannot be rewritten ({_short(exc)}); "
+                                   "repair it (for example by printing it to a new PDF) and try again.") from exc
+            pdf.close()
+            pdf = fresh
+            if pdf.page_count == 0:
+                raise InputError(f"{path}: the PDF has no readable pages; ask the sender for a complete copy.")
+        _bake_visible_annotations(pdf)
+        return extract(pdf, path)
+    except BaseException:
+        pdf.close()
+        raise
+
+
+def _load(path: Path, data: bytes) -> pymupdf.Document:
     try:
         pdf = pymupdf.open(stream=io.BytesIO(data), filetype="pdf")
+        pdf.page_count  # a broken page tree raises here
+        return pdf
     except Exception as exc:  # MuPDF raises several types for damaged files
-        raise InputError(f"{path}: the PDF is damaged and cannot be opened ({_short(exc)}).") from exc
-    if pdf.needs_pass:
-        if not password or not pdf.authenticate(password):
-            pdf.close()
-            if password:
-                raise EncryptedInput(f"{path}: the password is wrong; give the document's password with --password.")
-            raise EncryptedInput(f"{path}: the PDF is encrypted; give its password with --password.")
-    if pdf.page_count == 0:
-        pdf.close()
-        raise InputError(f"{path}: the PDF has no pages; ask the sender for a complete copy.")
-    _bake_visible_annotations(pdf)
-    return extract(pdf, path)
+        raise InputError(f"{path}: the PDF is damaged and cannot be opened ({_short(exc)}); "
+                         "ask the sender for an undamaged copy.") from exc
+
+
+def _unlock(pdf: pymupdf.Document, path: Path, password: str | None) -> None:
+    if not pdf.needs_pass:
+        return
+    if password:
+        for candidate in password_candidates(password):
+            if pdf.authenticate(candidate):
+                return
+        raise EncryptedInput(f"{path}: the password is wrong; give the document's password with --password.")
+    raise EncryptedInput(f"{path}: the PDF is encrypted; give its password with --password.")
+
+
+def password_candidates(password: str) -> list[str]:
+    """The password as typed, then as SASLprep (RFC 4013) prepares it, which AES-256 (R5/R6) PDFs
+    require: "SªSL\u00adprep" opens a file whose password is "SaSLprep"."""
+    candidates = [password]
+    prepared = saslprep(password)
+    if prepared is not None and prepared not in candidates:
+        candidates.append(prepared)
+    return candidates
+
+
+def saslprep(text: str) -> str | None:
+    """SASLprep of RFC 4013 for a stored string; ``None`` if the result holds a prohibited character."""
+    mapped = "".join(
+        " " if stringprep.in_table_c12(c) else c for c in text if not stringprep.in_table_b1(c)
+    )
+    prepared = unicodedata.normalize("NFKC", mapped)
+    prohibited = (stringprep.in_table_c12, stringprep.in_table_c21, stringprep.in_table_c22,
+                  stringprep.in_table_c3, stringprep.in_table_c4, stringprep.in_table_c5,
+                  stringprep.in_table_c6, stringprep.in_table_c7, stringprep.in_table_c8,
+                  stringprep.in_table_c9, stringprep.in_table_a1)
+    if any(check(c) for c in prepared for check in prohibited):
+        return None
+    if any(stringprep.in_table_d1(c) for c in prepared):  # bidirectional rule of RFC 3454, section 6
+        if any(stringprep.in_table_d2(c) for c in prepared):
+            return None
+        if not (stringprep.in_table_d1(prepared[0]) and stringprep.in_table_d1(prepared[-1])):
+            return None
+    return prepared
 
 
 def _short(exc: Exception) -> str:
@@ -170,15 +232,14 @@ def _bake_visible_annotations(pdf: pymupdf.Document) -> None:
     Their text is then read, detected and truly removed like any other text; what stays an annotation
     (comments, attachments) is removed from the release by the cleaner.
     """
-    has_any = False
-    for page in pdf:
-        if page.first_widget is not None or page.first_annot is not None:
-            has_any = True
-            break
-    if not has_any:
-        return
     try:
-        pdf.bake(annots=True, widgets=True)
+        has_any = False
+        for page in pdf:
+            if page.first_widget is not None or page.first_annot is not None:
+                has_any = True
+                break
+        if has_any:
+            pdf.bake(annots=True, widgets=True)
     except Exception:
         # A damaged appearance stream must not stop the document; the cleaner removes what was not baked.
         pass
@@ -201,15 +262,17 @@ def extract(pdf: pymupdf.Document, path: Path | None = None) -> Document:
         char_line.append(-1)
 
     for index in range(pdf.page_count):
-        page = pdf[index]
+        try:
+            page = pdf[index]
+            raw = page.get_text("rawdict", flags=_TEXT_FLAGS)
+        except Exception as exc:
+            # A page whose text cannot be read cannot be redacted either: never release it as "no text".
+            raise DamagedInput(f"{path}: page {index + 1} of the PDF cannot be read ({_short(exc)}); repair "
+                               "the PDF (for example by printing it to a new PDF) and try again.") from exc
         if index:
             separator(PAGE_BREAK)
         start = len(parts)
         has_text = False
-        try:
-            raw = page.get_text("rawdict", flags=_TEXT_FLAGS)
-        except Exception:
-            raw = {"blocks": []}
         for block in raw.get("blocks", []):
             wrote_block = False
             for line in block.get("lines", ()):

@@ -50,6 +50,10 @@ class InputError(RedactionError):
     exit_code = ExitCode.INPUT_FILE
 
 
+class DamagedInput(InputError):
+    """MuPDF cannot read or rewrite part of the PDF (a broken page tree, a page that fails to load)."""
+
+
 class EncryptedInput(RedactionError):
     exit_code = ExitCode.ENCRYPTED
 

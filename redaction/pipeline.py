@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .analyzer import Engine, get_engine
 from .document import Document, open_document
-from .errors import ExitCode, OutputError, RedactionError, VerificationFailed
+from .errors import DamagedInput, ExitCode, InputError, OutputError, RedactionError, VerificationFailed
 from .findings import DecisionKind, Finding
 from .render import ReleaseOptions, render_release, render_review, verify_release
 from .render.release import redaction_boxes
@@ -67,29 +67,65 @@ def redact_file(path: str | os.PathLike, out: Path, review_out: Path | None = No
         engine = engine or get_engine()
         document = open_document(path, password=password)
         if not document.is_pdf:
-            raise RedactionError(f"{path}: plain text has no pages to redact; use 'woo-redact analyze' for text files.")
+            raise InputError(f"{path}: plain text has no pages to redact; use 'woo-redact analyze' for text files.")
         result.pages = len(document.pages)
         result.warnings = scan_warnings(document)
         findings = engine.analyze(document, terms=terms)
-        chosen = [f for f in accepted(findings) if f.page is not None]
-        result.counts_per_entity = dict(Counter(f.entity for f in chosen))
-        result.counts_per_ground = dict(Counter(f.ground for f in chosen if f.ground))
         fmt = engine.rules.format_ground
         if review_out is not None:
             _write_atomic(review_out, lambda tmp: render_review(document.pdf, findings, tmp, fmt))
             result.review = str(review_out)
-        boxes = redaction_boxes(chosen, fmt)
-        redacted_texts = [f.text for f in chosen]
-        kept_texts = [f.text for f in findings if f.decision is DecisionKind.KEEP]
+        pages = len(document.pages)
 
         def write_release(tmp: Path) -> None:
-            render_release(document.pdf, boxes, redacted_texts, tmp, options)
-            report = verify_release(tmp, boxes, redacted_texts, kept_texts)
-            if not report.ok:
-                raise VerificationFailed(
+            nonlocal document, findings
+            # Attempt 1 works on the file as read. A file whose edits MuPDF loses on save, or whose saving
+            # or redaction fails, gets attempt 2 on a normalised copy (rewritten and re-read in memory,
+            # analysed again); pages where characters then still sit under a box get attempt 3, which
+            # turns just those pages into pictures with the boxes painted in. Every attempt is verified
+            # on the saved file; if none passes, no release file is left.
+            rasterise: set[int] = set()
+            failure: RedactionError | None = None
+            for attempt in range(3):
+                if attempt:
+                    if attempt == 2:
+                        report = getattr(failure, "report", None)
+                        if report is None or not report.box_pages or report.other_problems:
+                            break
+                        rasterise = set(report.box_pages)
+                    document.close()
+                    document = None
+                    try:
+                        document = open_document(path, password=password, normalise=True)
+                    except RedactionError:
+                        break
+                    if len(document.pages) != pages:
+                        break
+                    findings = engine.analyze(document, terms=terms)
+                chosen = [f for f in accepted(findings) if f.page is not None]
+                boxes = redaction_boxes(chosen, fmt)
+                redacted_texts = [f.text for f in chosen]
+                kept_texts = [f.text for f in findings if f.decision is DecisionKind.KEEP]
+                try:
+                    rasterised = render_release(document.pdf, boxes, redacted_texts, tmp, options, rasterise)
+                except DamagedInput as exc:
+                    failure = exc
+                    continue
+                report = verify_release(tmp, boxes, redacted_texts, kept_texts, pages=pages)
+                if report.ok:
+                    result.counts_per_entity = dict(Counter(f.entity for f in chosen))
+                    result.counts_per_ground = dict(Counter(f.ground for f in chosen if f.ground))
+                    result.warnings += [f"page {p + 1} was turned into an image: its text could not be removed "
+                                        "otherwise" for p in rasterised]
+                    return
+                failure = VerificationFailed(
                     f"{path}: verification failed, {report.problems[0]}; no release file was written, "
                     "review this document by hand."
                 )
+                failure.report = report
+            if isinstance(failure, DamagedInput):
+                raise DamagedInput(f"{path}: {failure}") from failure
+            raise failure
 
         _write_atomic(out, write_release)
     except RedactionError as exc:

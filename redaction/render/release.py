@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pymupdf
 
+from ..errors import DamagedInput
 from ..findings import Finding, Rect
 
+RASTER_DPI = 150
 TOP_TRIM = 0.18
 BOTTOM_TRIM = 0.10
 SIDE_TRIM = 0.3
@@ -33,6 +35,7 @@ class Box:
     page: int
     rect: pymupdf.Rect
     code: str
+    area: pymupdf.Rect | None = None  # the untrimmed box: what is painted over when a page is rasterised
 
 
 def redaction_boxes(findings: list[Finding], format_ground=str) -> list[Box]:
@@ -45,7 +48,7 @@ def redaction_boxes(findings: list[Finding], format_ground=str) -> list[Box]:
         pages += finding.extra_pages
         for page_index, rects in pages:
             for rect in rects:
-                boxes.append(Box(page_index, trim(rect), code))
+                boxes.append(Box(page_index, trim(rect), code, pymupdf.Rect(rect)))
     return boxes
 
 
@@ -57,25 +60,90 @@ def trim(rect: Rect) -> pymupdf.Rect:
 
 
 def render_release(pdf: pymupdf.Document, boxes: list[Box], redacted_texts: list[str], out: Path,
-                   options: ReleaseOptions | None = None) -> None:
-    """Apply ``boxes`` to ``pdf`` (changed in place), clean it and save it to ``out`` without history."""
+                   options: ReleaseOptions | None = None, rasterise: frozenset[int] | set[int] = frozenset()
+                   ) -> list[int]:
+    """Apply ``boxes`` to ``pdf`` (changed in place), clean it and save it to ``out`` without history.
+
+    A page in ``rasterise``, or a page whose redaction MuPDF cannot apply (a content stream nested too deep
+    for it), is replaced by a picture of itself with the boxes painted in: no text is left on it. Returns
+    the (0-based) pages treated so; raises ``DamagedInput`` when even that or saving fails.
+    """
     options = options or ReleaseOptions()
     by_page: dict[int, list[Box]] = {}
     for box in boxes:
         by_page.setdefault(box.page, []).append(box)
+    rasterised = []
     for page_index, page_boxes in sorted(by_page.items()):
-        page = pdf[page_index]
-        for box in page_boxes:
-            page.add_redact_annot(box.rect, fill=options.fill, cross_out=False)
-        page.apply_redactions(
-            images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
-            graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
-            text=pymupdf.PDF_REDACT_TEXT_REMOVE,
-        )
+        page = _page(pdf, page_index)
+        if page_index not in rasterise:
+            try:
+                for box in page_boxes:
+                    page.add_redact_annot(box.rect, fill=options.fill, cross_out=False)
+                page.apply_redactions(
+                    images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
+                    graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
+                    text=pymupdf.PDF_REDACT_TEXT_REMOVE,
+                )
+            except Exception:
+                page = _page(pdf, page_index)
+                rasterise = set(rasterise) | {page_index}
+        if page_index in rasterise:
+            page = _rasterise(pdf, page, page_boxes, options.fill)
+            rasterised.append(page_index)
         if options.show_ground:
-            write_codes(page, page_boxes, options.fill)
+            try:
+                write_codes(page, page_boxes, options.fill)
+            except Exception:
+                pass  # the code is a courtesy; the box itself is already applied
     clean(pdf, redacted_texts)
-    pdf.save(str(out), garbage=4, deflate=True, clean=False, incremental=False, no_new_id=False)
+    try:
+        pdf.save(str(out), garbage=4, deflate=True, clean=False, incremental=False, no_new_id=False)
+    except Exception as exc:
+        raise DamagedInput(f"the redacted PDF cannot be saved ({_short(exc)}); repair the PDF (for example "
+                           "by printing it to a new PDF) and try again.") from exc
+    return rasterised
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:120]
+
+
+def _page(pdf: pymupdf.Document, index: int) -> pymupdf.Page:
+    try:
+        return pdf[index]
+    except Exception as exc:
+        raise DamagedInput(f"page {index + 1} cannot be loaded for redaction ({_short(exc)}); repair the PDF "
+                           "(for example by printing it to a new PDF) and try again.") from exc
+
+
+def _rasterise(pdf: pymupdf.Document, page: pymupdf.Page, boxes: list[Box], fill) -> pymupdf.Page:
+    """Replace the page's content by an image of it with every box painted over."""
+    try:
+        for annot in list(page.annots(types=[pymupdf.PDF_ANNOT_REDACT]) or []):
+            page.delete_annot(annot)
+        rotation = page.rotation
+        page.set_rotation(0)  # text boxes are in unrotated coordinates
+        zoom = RASTER_DPI / 72
+        pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), annots=False, alpha=False)
+        colour = tuple(int(round(255 * c)) for c in fill)[: pix.n] if pix.n >= 3 else (int(255 * sum(fill) / 3),)
+        origin = page.rect.tl
+        for box in boxes:
+            r = pymupdf.Rect(box.area or box.rect) - (origin.x, origin.y, origin.x, origin.y)
+            area = pymupdf.IRect(int(r.x0 * zoom) - 1, int(r.y0 * zoom) - 1, int(r.x1 * zoom) + 2,
+                                 int(r.y1 * zoom) + 2) & pix.irect
+            if not area.is_empty:
+                pix.set_rect(area, colour)
+        pdf.xref_set_key(page.xref, "Contents", "null")
+        pdf.xref_set_key(page.xref, "Resources", "<<>>")
+        pdf.xref_set_key(page.xref, "Group", "null")
+        page = pdf[page.number]
+        page.insert_image(page.rect, pixmap=pix)
+        page.set_rotation(rotation)
+        return page
+    except Exception as exc:
+        raise DamagedInput(f"page {page.number + 1} cannot be redacted ({_short(exc)}); repair the PDF (for "
+                           "example by printing it to a new PDF) and try again.") from exc
 
 
 def write_codes(page: pymupdf.Page, boxes: list[Box], fill) -> None:
@@ -113,36 +181,148 @@ def _font() -> pymupdf.Font:
 
 def clean(pdf: pymupdf.Document, redacted_texts: list[str]) -> None:
     """Remove what lives outside the page content: metadata, XMP, JavaScript, attachments, comments,
-    form fields, links to redacted addresses, and redacted text in bookmarks."""
+    form fields, links to redacted addresses, and redacted text in bookmarks.
+
+    Written against damaged files: every step works on raw objects, one at a time, so one broken object
+    neither stops the cleaning nor lets anything else through. Annotations are removed from each page's
+    /Annots array directly, which also catches those MuPDF does not list (a FreeText without /DA)."""
     patterns = [_loose(t) for t in redacted_texts if len(re.findall(r"\w", t)) >= 2]
     for page in pdf:
-        for annot in list(page.annots() or []):
-            page.delete_annot(annot)
-        for widget in list(page.widgets() or []):
-            page.delete_widget(widget)
+        _clean_page(pdf, page, patterns)
+    catalog = pdf.pdf_catalog()
+    for key in ("AcroForm", "Names/EmbeddedFiles", "Names/JavaScript", "AA", "AF", "Collection",
+                "Metadata", "PieceInfo", "SpiderInfo", "Perms",
+                # The structure tree repeats text (/Alt, /ActualText) and points at annotations and form
+                # fields that were baked or removed, which would keep their values in the file.
+                "StructTreeRoot", "MarkInfo"):
+        _drop(pdf, catalog, key)
+    try:
+        if pdf.xref_get_key(catalog, "OpenAction/S")[1] != "/GoTo":
+            _drop(pdf, catalog, "OpenAction")
+    except Exception:
+        _drop(pdf, catalog, "OpenAction")
+    _clean_outline(pdf, patterns)
+    for xref in range(1, _xref_length(pdf)):  # JavaScript actions anywhere (links, outline items)
+        try:
+            if pdf.xref_get_key(xref, "S")[1] == "/JavaScript" or pdf.xref_get_key(xref, "JS")[0] != "null":
+                pdf.update_object(xref, "<</S/JavaScript/JS()>>")
+        except Exception:
+            continue
+    try:
+        pdf.set_metadata({})
+    except Exception:
+        _drop(pdf, -1, "Info")
+    try:
+        pdf.del_xml_metadata()
+    except Exception:
+        pass
+
+
+def _xref_length(pdf: pymupdf.Document) -> int:
+    try:
+        return pdf.xref_length()
+    except Exception:
+        return 0
+
+
+def _drop(pdf: pymupdf.Document, xref: int, key: str) -> None:
+    try:
+        if pdf.xref_get_key(xref, key)[0] != "null":
+            pdf.xref_set_key(xref, key, "null")
+    except Exception:
+        pass
+
+
+def _clean_page(pdf: pymupdf.Document, page: pymupdf.Page, patterns: list[re.Pattern[str]]) -> None:
+    """Keep only the page's links that lead nowhere redacted; drop every other annotation and widget."""
+    keep = []
+    try:
         for link in page.get_links():
             target = " ".join(str(link.get(k) or "") for k in ("uri", "file", "nameddest"))
             if target.strip() and (target.lower().startswith("mailto:") or any(p.search(target) for p in patterns)):
-                page.delete_link(link)
-    toc = pdf.get_toc(simple=False)
-    if toc:
-        changed = False
-        for entry in toc:
-            title = entry[1]
-            for p in patterns:
-                title = p.sub("[gelakt]", title)
-            if title != entry[1]:
-                entry[1] = title
-                changed = True
-        if changed:
-            pdf.set_toc(toc)
-    pdf.scrub(
-        attached_files=True, clean_pages=False, embedded_files=True, hidden_text=False, javascript=True,
-        metadata=True, redactions=False, redact_images=0, remove_links=False, reset_fields=True,
-        reset_responses=True, thumbnails=True, xml_metadata=True,
-    )
-    pdf.set_metadata({})
-    pdf.del_xml_metadata()
+                continue
+            if link.get("xref"):
+                keep.append(link["xref"])
+    except Exception:
+        keep = []
+    try:
+        present = {xref for xref, *_ in page.annot_xrefs()}
+    except Exception:
+        present = set()
+    kept = [x for x in keep if x in present]
+    try:
+        if kept:
+            pdf.xref_set_key(page.xref, "Annots", "[" + " ".join(f"{x} 0 R" for x in kept) + "]")
+        else:
+            pdf.xref_set_key(page.xref, "Annots", "null")
+    except Exception as exc:
+        raise DamagedInput(f"the annotations of page {page.number + 1} cannot be removed ({_short(exc)}); repair "
+                           "the PDF (for example by printing it to a new PDF) and try again.") from exc
+    # Other objects (the structure tree, a field's parent) may still point at a removed annotation, and
+    # would keep it and its values in the file: empty it.
+    for xref in present - set(kept):
+        try:
+            pdf.update_object(xref, "<<>>")
+        except Exception:
+            pass
+    for key in ("Thumb", "AA", "AF", "PieceInfo"):
+        _drop(pdf, page.xref, key)
+
+
+def _clean_outline(pdf: pymupdf.Document, patterns: list[re.Pattern[str]]) -> None:
+    """Bookmarks: redacted text becomes "[gelakt]"; an outline that cannot be read whole goes entirely."""
+    catalog = pdf.pdf_catalog()
+    try:
+        if pdf.xref_get_key(catalog, "Outlines")[0] == "null":
+            return
+    except Exception:
+        return
+    try:
+        toc = pdf.get_toc(simple=False)
+        items = _outline_items(pdf)
+    except Exception:
+        toc, items = None, None
+    if toc is None or items is None or len(items) != len(toc):
+        # Damaged (a loop, a dangling reference): a partial rewrite could keep hidden titles; drop it all.
+        _drop(pdf, catalog, "Outlines")
+        return
+    if not patterns:
+        return
+    for xref in items:
+        try:
+            kind, title = pdf.xref_get_key(xref, "Title")
+        except Exception:
+            continue
+        if kind != "string":
+            continue
+        new = title
+        for p in patterns:
+            new = p.sub("[gelakt]", new)
+        if new != title:
+            pdf.xref_set_key(xref, "Title", pymupdf.get_pdf_str(new))
+
+
+def _outline_items(pdf: pymupdf.Document) -> list[int] | None:
+    """The xrefs of all outline items, walked by First/Next; ``None`` for a loop or a broken link."""
+    seen: list[int] = []
+    seen_set: set[int] = set()
+    root = pdf.xref_get_key(pdf.pdf_catalog(), "Outlines")
+    if root[0] != "xref":
+        return None
+    stack = [int(root[1].split()[0])]
+    while stack:
+        node = stack.pop()
+        kind, value = pdf.xref_get_key(node, "First")
+        child = int(value.split()[0]) if kind == "xref" else 0
+        while child:
+            if child in seen_set or len(seen) > 100000:
+                return None
+            seen.append(child)
+            seen_set.add(child)
+            stack.append(child)
+            kind, value = pdf.xref_get_key(child, "Next")
+            child = int(value.split()[0]) if kind == "xref" else 0
+    return seen
 
 
 def _loose(text: str) -> re.Pattern[str]:

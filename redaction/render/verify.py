@@ -27,6 +27,10 @@ _SPACE = re.compile(r"\s+")
 class VerifyReport:
     ok: bool
     problems: list[str] = field(default_factory=list)
+    # 0-based pages where characters are still under a box (MuPDF kept them): these, and only these,
+    # may be retried by rasterising the page. Any other problem has no known place and is final.
+    box_pages: set[int] = field(default_factory=set)
+    other_problems: int = 0
 
 
 def normalise(text: str) -> str:
@@ -38,7 +42,7 @@ def _word_pattern(text: str) -> re.Pattern[str]:
 
 
 def verify_release(path: Path, boxes: list[Box], redacted_texts: list[str], kept_texts: list[str] = (),
-                   password: str | None = None) -> VerifyReport:
+                   password: str | None = None, pages: int | None = None) -> VerifyReport:
     problems: list[str] = []
     try:
         pdf = pymupdf.open(str(path))
@@ -52,18 +56,33 @@ def verify_release(path: Path, boxes: list[Box], redacted_texts: list[str], kept
         for box in boxes:
             by_page.setdefault(box.page, []).append(box)
         places: list[tuple[str, str]] = []
-        for page in pdf:
-            page_text = page.get_text("text")
-            places.append((f"page {page.number + 1}", page_text))
-            if page.number in by_page:
-                problems += _chars_in_boxes(page, by_page[page.number], codes)
-            for annot in page.annots() or []:
-                info = annot.info or {}
-                places.append((f"an annotation on page {page.number + 1}",
-                               " ".join(str(v) for v in info.values())))
-            for widget in page.widgets() or []:
-                places.append((f"a form field on page {page.number + 1}",
-                               f"{widget.field_name or ''} {widget.field_value or ''}"))
+        box_pages: set[int] = set()
+        if pages is not None and pdf.page_count != pages:
+            problems.append(f"the release file has {pdf.page_count} pages instead of {pages}")
+        for number in range(pdf.page_count):
+            try:
+                page = pdf[number]
+                page_text = page.get_text("text")
+                places.append((f"page {page.number + 1}", page_text))
+                if page.number in by_page:
+                    leftovers = _chars_in_boxes(page, by_page[page.number], codes)
+                    if leftovers:
+                        problems += leftovers
+                        box_pages.add(page.number)
+                for annot in page.annots() or []:
+                    info = annot.info or {}
+                    places.append((f"an annotation on page {page.number + 1}",
+                                   " ".join(str(v) for v in info.values())))
+                for widget in page.widgets() or []:
+                    places.append((f"a form field on page {page.number + 1}",
+                                   f"{widget.field_name or ''} {widget.field_value or ''}"))
+                if page.annot_xrefs():
+                    # Annotations MuPDF does not list (a FreeText without /DA) can still be shown by others.
+                    listed = len(list(page.annots() or [])) + len(list(page.widgets() or [])) + len(page.get_links())
+                    if len(page.annot_xrefs()) > listed:
+                        problems.append(f"page {page.number + 1} has annotations that cannot be checked")
+            except Exception as exc:
+                problems.append(f"page {number + 1} of the release cannot be read back ({type(exc).__name__})")
         places.append(("the document metadata", " ".join(str(v) for v in (pdf.metadata or {}).values() if v)))
         places.append(("the XMP metadata", pdf.get_xml_metadata() or ""))
         places.append(("the bookmarks", " ".join(str(e[1]) for e in pdf.get_toc(simple=True))))
@@ -82,9 +101,13 @@ def verify_release(path: Path, boxes: list[Box], redacted_texts: list[str], kept
                 if pattern.search(haystack):
                     problems.append(f"redacted text is still readable in {where}")
                     break
+    except Exception as exc:
+        problems.append(f"the release file cannot be read back ({type(exc).__name__})")
+        box_pages = set()
     finally:
         pdf.close()
-    return VerifyReport(not problems, problems)
+    other = sum(1 for p in problems if "characters are still under redaction boxes" not in p)
+    return VerifyReport(not problems, problems, box_pages, other)
 
 
 def _chars_in_boxes(page: pymupdf.Page, boxes: list[Box], codes: set[str]) -> list[str]:
