@@ -11,6 +11,7 @@ import logging
 import threading
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
 
 from .document import Document
@@ -25,6 +26,21 @@ LANGUAGE = "nl"
 logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
 
 
+class RecognizerContext(ContextAwareEnhancer):
+    """Context is each Dutch recognizer's own business.
+
+    Presidio's default enhancer matches English lemmas, which the no-op NLP engine does not produce; it
+    would only copy every result. Our recognizers look at the words around a match themselves.
+    """
+
+    def __init__(self):
+        super().__init__(context_similarity_factor=0.0, min_score_with_context_similarity=0.0,
+                         context_prefix_count=0, context_suffix_count=0)
+
+    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+        return raw_results
+
+
 class Engine:
     """Presidio set up for Dutch Woo documents, fully offline (no spaCy model, no downloads)."""
 
@@ -37,7 +53,8 @@ class Engine:
             registry.add_recognizer(recognizer)
         self.registry = registry
         self.analyzer = AnalyzerEngine(
-            nlp_engine=nlp_engine, registry=registry, supported_languages=[LANGUAGE]
+            nlp_engine=nlp_engine, registry=registry, supported_languages=[LANGUAGE],
+            context_aware_enhancer=RecognizerContext(),
         )
 
     @property

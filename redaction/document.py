@@ -10,6 +10,7 @@ an extra ``\\n``, pages are separated by ``\\f``. A word hyphenated at a line en
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import stringprep
 import unicodedata
@@ -30,6 +31,8 @@ _TEXT_FLAGS = (pymupdf.TEXTFLAGS_RAWDICT | pymupdf.TEXT_PRESERVE_WHITESPACE) & ~
     pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_IMAGES
 )
 _CONTROL = frozenset("\f\n\r\x0b")
+_CONTROL_TO_SPACE = str.maketrans({c: " " for c in _CONTROL})
+_chain = itertools.chain.from_iterable
 
 
 @dataclass
@@ -278,15 +281,16 @@ def extract(pdf: pymupdf.Document, path: Path | None = None) -> Document:
             for line in block.get("lines", ()):
                 first = len(parts)
                 for span in line.get("spans", ()):
-                    for char in span.get("chars", ()):
-                        c = char["c"]
-                        if len(c) == 1:
-                            parts.append(" " if c in _CONTROL else c)
+                    chars = span.get("chars", ())
+                    text = "".join([char["c"] for char in chars]).translate(_CONTROL_TO_SPACE)
+                    if len(text) == len(chars):
+                        parts.extend(text)
+                        char_box.extend(_chain([char["bbox"] for char in chars]))
+                        continue
+                    for char in chars:  # an expanded ligature gives its box to each letter
+                        for sub in char["c"]:
+                            parts.append(" " if sub in _CONTROL else sub)
                             char_box.extend(char["bbox"])
-                        else:  # an expanded ligature gives its box to each letter
-                            for sub in c:
-                                parts.append(" " if sub in _CONTROL else sub)
-                                char_box.extend(char["bbox"])
                 count = len(parts) - first
                 if count:
                     char_page.extend([index] * count)
