@@ -20,10 +20,12 @@ Everything is kept as lowercase ``frozenset``s of strings (a few MB).
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib
 import importlib.util
 import os
 import re
+import pickle
 import pkgutil
 import threading
 import time
@@ -184,6 +186,85 @@ _LOCK = threading.Lock()
 _LEXICON: Lexicon | None = None
 
 
+def _read_package_sources() -> dict[str, frozenset[str]]:
+    """The lists that come from installed packages, before the organisation's rules are applied."""
+    deduce_first: set[str] = set()
+    deduce_surnames: set[str] = set()
+    common: set[str] = set()
+    places: set[str] = set()
+    ddir = _deduce_dir()
+    if ddir is not None:
+        first_exc = {w.lower() for w in _read_lines(ddir / "names/lst_first_name/exceptions.txt")}
+        for w in _read_lines(ddir / "names/lst_first_name/items.txt"):
+            for part in w.split():
+                if part.lower() not in first_exc:
+                    deduce_first.add(part.lower())
+        for sub in ("lst_surname", "lst_interfix_surname"):
+            exc = {w.lower() for w in _read_lines(ddir / f"names/{sub}/exceptions.txt")}
+            for w in _read_lines(ddir / f"names/{sub}/items.txt"):
+                for part in w.split():
+                    lw = part.lower()
+                    if lw not in exc and len(lw) > 1:
+                        deduce_surnames.add(lw)
+        for sub in ("lst_stop_word", "lst_common_word", "lst_medical_term"):
+            common.update(w.lower() for w in _read_lines(ddir / f"whitelist/{sub}/items.txt"))
+        for sub in ("lst_residence", "lst_municipality", "lst_province", "lst_region"):
+            places.update(w.lower() for w in _read_lines(ddir / f"locations/lst_placename/{sub}/items.txt"))
+    faker_first, faker_last = _faker_names(frozenset())
+    return {
+        "deduce_first": frozenset(deduce_first), "deduce_surnames": frozenset(deduce_surnames),
+        "common": frozenset(common), "places": frozenset(places),
+        "faker_first": frozenset(faker_first), "faker_last": frozenset(faker_last),
+        "dutch_words": frozenset(_dutch_vocabulary()),
+    }
+
+
+def _cache_key() -> str:
+    """Changes whenever a source package or the way its lists are read changes."""
+    from importlib import metadata  # noqa: PLC0415
+
+    versions = []
+    for dist in ("faker", "deduce", "pyspellchecker"):
+        try:
+            versions.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{dist}=-")
+    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    return hashlib.sha256(("|".join(versions) + digest).encode()).hexdigest()[:16]
+
+
+def _cache_dir() -> Path:
+    if os.environ.get("WOO_REDACT_CACHE"):
+        return Path(os.environ["WOO_REDACT_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "woo-redact"
+
+
+def _package_sources() -> dict[str, frozenset[str]]:
+    """The package lists, from a local cache when one was written by an earlier run.
+
+    Reading Faker's fifty locale modules and the word counts takes most of a second; the cache (a pickle
+    of plain string sets, keyed by package versions and this file) takes a few hundredths. A cache that
+    cannot be read or written is simply not used."""
+    path = _cache_dir() / f"lexicon-{_cache_key()}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            data = pickle.load(fh)
+        if isinstance(data, dict) and all(isinstance(v, frozenset) for v in data.values()):
+            return data
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    data = _read_package_sources()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return data
+
+
 def get_lexicon() -> Lexicon:
     """The process-wide lexicon, loaded on first use."""
     global _LEXICON
@@ -214,31 +295,13 @@ def _load() -> Lexicon:
     except OSError:
         officials = {}
 
-    first: set[str] = set()
-    sur: set[str] = set()
-    common: set[str] = set()
-    places: set[str] = set()
-    ddir = _deduce_dir()
-    if ddir is not None:
-        first_exc = {w.lower() for w in _read_lines(ddir / "names/lst_first_name/exceptions.txt")}
-        for w in _read_lines(ddir / "names/lst_first_name/items.txt"):
-            for part in w.split():
-                if part.lower() not in first_exc:
-                    first.add(part.lower())
-        for sub in ("lst_surname", "lst_interfix_surname"):
-            exc = {w.lower() for w in _read_lines(ddir / f"names/{sub}/exceptions.txt")}
-            for w in _read_lines(ddir / f"names/{sub}/items.txt"):
-                for part in w.split():
-                    lw = part.lower()
-                    if lw not in exc and lw not in interfixes and len(lw) > 1:
-                        sur.add(lw)
-        for sub in ("lst_stop_word", "lst_common_word", "lst_medical_term"):
-            common.update(w.lower() for w in _read_lines(ddir / f"whitelist/{sub}/items.txt"))
-        for sub in ("lst_residence", "lst_municipality", "lst_province", "lst_region"):
-            places.update(w.lower() for w in _read_lines(ddir / f"locations/lst_placename/{sub}/items.txt"))
-    f_first, f_last = _faker_names(interfixes)
-    first |= f_first
-    sur |= f_last
+    sources = _package_sources()
+    first = {w for w in sources["deduce_first"]}
+    sur = {w for w in sources["deduce_surnames"] if w not in interfixes}
+    common = set(sources["common"])
+    places = set(sources["places"])
+    first |= {w for w in sources["faker_first"] if w not in interfixes}
+    sur |= {w for w in sources["faker_last"] if w not in interfixes}
     # Polish/Czech/Slovak surnames have a feminine form (Kowalski -> Kowalska)
     for w in list(sur):
         if w.endswith(("ski", "cki", "dzki")):
@@ -253,7 +316,7 @@ def _load() -> Lexicon:
     drop = not_names | org_words
     first -= drop | (interfixes - {"ben", "bin", "abu", "ou"})
     sur -= drop | interfixes
-    dutch_words = _dutch_vocabulary() - first  # a first name is judged by the name rules, not as a word
+    dutch_words = set(sources["dutch_words"]) - first  # a first name is judged by the name rules, not as a word
     lex = Lexicon(
         first_names=frozenset(first),
         surnames=frozenset(sur),

@@ -157,7 +157,7 @@ def write_codes(page: pymupdf.Page, boxes: list[Box], fill) -> None:
     for box in boxes:
         if not box.code or box.rect.is_empty:
             continue
-        width = font.text_length(box.code, fontsize=1)
+        width = _code_width(font, box.code)
         size = min(box.rect.height * 0.85, (box.rect.width - 1) / width if width else 0)
         size = max(size, min(box.rect.height * 0.85, 2.0))
         x = box.rect.x0 + min(1.0, box.rect.width * 0.05)
@@ -170,6 +170,15 @@ def write_codes(page: pymupdf.Page, boxes: list[Box], fill) -> None:
 
 
 _FONT: pymupdf.Font | None = None
+_WIDTHS: dict[str, float] = {}
+
+
+def _code_width(font: pymupdf.Font, code: str) -> float:
+    """Width of ``code`` at font size 1 (there are only a handful of distinct codes)."""
+    width = _WIDTHS.get(code)
+    if width is None:
+        width = _WIDTHS[code] = font.text_length(code, fontsize=1)
+    return width
 
 
 def _font() -> pymupdf.Font:
@@ -204,7 +213,8 @@ def clean(pdf: pymupdf.Document, redacted_texts: list[str]) -> None:
     _clean_outline(pdf, patterns)
     for xref in range(1, _xref_length(pdf)):  # JavaScript actions anywhere (links, outline items)
         try:
-            if pdf.xref_get_key(xref, "S")[1] == "/JavaScript" or pdf.xref_get_key(xref, "JS")[0] != "null":
+            # A JavaScript action is /S /JavaScript by definition; one key per object keeps this cheap.
+            if pdf.xref_get_key(xref, "S")[1] == "/JavaScript":
                 pdf.update_object(xref, "<</S/JavaScript/JS()>>")
         except Exception:
             continue

@@ -265,3 +265,14 @@ def test_keep_reason_metadata_and_explanation(rec):
     assert by_text["Verhoeven"].recognition_metadata["keep_reason"].startswith("publieke functionaris")
     assert "keep_reason" not in by_text["Femke Oudshoorn"].recognition_metadata
     assert by_text["Femke Oudshoorn"].analysis_explanation.textual_explanation
+
+
+def test_lexicon_cache_gives_the_same_lists_as_the_packages(tmp_path, monkeypatch):
+    from redaction.names import lexicon
+
+    monkeypatch.setenv("WOO_REDACT_CACHE", str(tmp_path))
+    fresh = lexicon._package_sources()  # reads the packages and writes the cache
+    assert list(tmp_path.glob("lexicon-*.pickle"))
+    cached = lexicon._package_sources()  # reads the cache
+    assert cached == fresh
+    assert "jansen" in cached["deduce_surnames"] and cached["faker_first"]
