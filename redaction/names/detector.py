@@ -123,6 +123,7 @@ class _Parse:
 
 class _Doc:
     def __init__(self, text: str, lex: Lexicon):
+        self._bad: dict[tuple[str, str], bool] = {}
         self.text = text
         self.lex = lex
         self.toks: list[Tok] = tokenize(text)
@@ -181,6 +182,13 @@ class _Doc:
 
     def is_bad(self, t: Tok) -> bool:
         """Never part of a name (beyond tussenvoegsels)."""
+        key = (t.kind, t.norm)
+        bad = self._bad.get(key)
+        if bad is None:
+            bad = self._bad[key] = self._is_bad(t)
+        return bad
+
+    def _is_bad(self, t: Tok) -> bool:
         if t.kind == "W" and self.d_shape(t):
             return t.low[2:] in self.lex.common_words
         if t.kind != "W" or not t.cap or t.allcaps:
@@ -190,12 +198,14 @@ class _Doc:
         if low in lex.not_names or low in lex.org_words or low in lex.job_titles or low in lex.titles:
             return True
         low = low.rsplit("-", 1)[-1]  # "Haverkamp-Dijk": the suffix test looks at the last part
-        for suf in _ORG_SUFFIXES:
-            if low.endswith(suf) and len(low) > len(suf) + 2 and low not in lex.surnames:
-                return True
-        for suf in _STREET_SUFFIXES:
-            if low.endswith(suf) and len(low) > len(suf) + 3 and low not in lex.surnames:
-                return True
+        if low.endswith(_ORG_SUFFIXES):
+            for suf in _ORG_SUFFIXES:
+                if low.endswith(suf) and len(low) > len(suf) + 2 and low not in lex.surnames:
+                    return True
+        if low.endswith(_STREET_SUFFIXES):
+            for suf in _STREET_SUFFIXES:
+                if low.endswith(suf) and len(low) > len(suf) + 3 and low not in lex.surnames:
+                    return True
         return False
 
     def _org_suffix(self, low: str) -> bool:

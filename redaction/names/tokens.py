@@ -32,13 +32,11 @@ class Tok:
     nl_before: bool    # a line break between the previous token and this one
     block_before: bool  # a blank line or page break before this token (or the text start)
     low: str = ""      # norm in lower case
+    cap: bool = False  # starts with a capital
 
     def __post_init__(self) -> None:
         self.low = self.norm.lower()
-
-    @property
-    def cap(self) -> bool:
-        return bool(self.norm) and self.norm[0].isupper()
+        self.cap = bool(self.norm) and self.norm[0].isupper()
 
     @property
     def allcaps(self) -> bool:
