@@ -193,3 +193,18 @@ def test_analyze_json_on_pdf_gives_pages_rects_grounds_and_decisions(tmp_path):
     (x0, y0, x1, y1), = by_entity["PERSON"]["rects"]
     assert by_entity["PERSON"]["page"] == 0
     assert abs(x0 - expected.x0) < 1 and abs(x1 - expected.x1) < 1
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_rotated_pages_are_redacted_in_place(tmp_path, engine, rotation):
+    src = make_pdf(tmp_path / "in.pdf", LINES)
+    with pymupdf.open(src) as doc:
+        doc[0].set_rotation(rotation)
+        doc.save(tmp_path / "rotated.pdf")
+    out = tmp_path / "out.pdf"
+    result = redact_file(tmp_path / "rotated.pdf", out, terms=["Oudejans"], engine=engine)
+    assert result.status == "ok", result.error
+    with pymupdf.open(out) as doc:
+        text = doc[0].get_text()
+        assert doc[0].rotation == rotation
+    assert "Oudejans" not in text and "Kamerstuk 36 410" in text and "Contactpersoon" in text

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import List, Optional
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from stdnum.nl import bsn
 
+from ._dutch import DutchPatternRecognizer
 
-class NlBsnRecognizer(PatternRecognizer):
+
+class NlBsnRecognizer(DutchPatternRecognizer):
     """Recognizes the Dutch burgerservicenummer (BSN).
 
     The BSN is the personal number every resident of the Netherlands gets from the
@@ -62,20 +64,11 @@ class NlBsnRecognizer(PatternRecognizer):
     # How far before a number a label may stand (characters).
     WINDOW = 60
 
-    def __init__(
-        self,
-        patterns: Optional[List[Pattern]] = None,
-        context: Optional[List[str]] = None,
-        supported_language: str = "nl",
-        supported_entity: str = "BSN",
-    ):
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            global_regex_flags=regex.DOTALL | regex.MULTILINE,
-        )
+    ENTITY = "BSN"
+    REGEX_FLAGS = regex.DOTALL | regex.MULTILINE
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self._bsn_label = self._label_regex(self.context)
         self._reference_label = self._label_regex(self.REFERENCE_LABELS)
 

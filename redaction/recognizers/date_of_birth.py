@@ -6,7 +6,9 @@ import datetime
 from typing import List, Optional
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
+
+from ._dutch import DutchPatternRecognizer
 
 _MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "mar": 3,
@@ -17,7 +19,7 @@ _MONTHS = {
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 
-class NlDateOfBirthRecognizer(PatternRecognizer):
+class NlDateOfBirthRecognizer(DutchPatternRecognizer):
     """Recognizes a person's date of birth (geboortedatum).
 
     A date of birth is personal data (AVG art. 4) and is redacted under art. 5.1 lid 2
@@ -55,20 +57,10 @@ class NlDateOfBirthRecognizer(PatternRecognizer):
         regex.IGNORECASE,
     )
 
-    def __init__(
-        self,
-        patterns: Optional[List[Pattern]] = None,
-        context: Optional[List[str]] = None,
-        supported_language: str = "nl",
-        supported_entity: str = "DATE_OF_BIRTH",
-    ):
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            global_regex_flags=regex.MULTILINE,
-        )
+    ENTITY = "DATE_OF_BIRTH"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         alternatives = sorted((regex.escape(w).replace(r"\ ", r"\s+") for w in self.context), key=len, reverse=True)
         self._birth_word = regex.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", regex.IGNORECASE)
 

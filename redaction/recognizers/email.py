@@ -9,7 +9,9 @@ from typing import List, Optional
 import regex
 import tldextract
 import yaml
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
+
+from ._dutch import DutchPatternRecognizer
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 
@@ -60,7 +62,7 @@ def is_function_mailbox(address: str) -> bool:
     return bool(tokens) and (tokens[0] in exact or tokens[0].startswith(prefixes))
 
 
-class NlEmailRecognizer(PatternRecognizer):
+class NlEmailRecognizer(DutchPatternRecognizer):
     """Recognizes e-mail addresses in Dutch documents.
 
     E-mail addresses of private persons and civil servants are personal data (AVG art. 4)
@@ -88,20 +90,8 @@ class NlEmailRecognizer(PatternRecognizer):
 
     CONTEXT = ["e-mail", "email", "mail", "e-mailadres", "mailadres", "mailen", "van", "aan", "cc"]
 
-    def __init__(
-        self,
-        patterns: Optional[List[Pattern]] = None,
-        context: Optional[List[str]] = None,
-        supported_language: str = "nl",
-        supported_entity: str = "EMAIL",
-    ):
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            global_regex_flags=regex.DOTALL | regex.MULTILINE,
-        )
+    ENTITY = "EMAIL"
+    REGEX_FLAGS = regex.DOTALL | regex.MULTILINE
 
     def analyze(
         self,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import List, Optional
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from stdnum import iban
 
+from ._dutch import DutchPatternRecognizer
 
-class NlIbanRecognizer(PatternRecognizer):
+
+class NlIbanRecognizer(DutchPatternRecognizer):
     """Recognizes International Bank Account Numbers (IBAN, ISO 13616).
 
     A private person's bank account number is personal data (AVG art. 4) and is redacted
@@ -40,20 +42,8 @@ class NlIbanRecognizer(PatternRecognizer):
         r"B\.?V\.?|N\.?V\.?|CJIB|DUO|UWV|SVB|RVO|RDW|CAK|COA|IND)\b"
     )
 
-    def __init__(
-        self,
-        patterns: Optional[List[Pattern]] = None,
-        context: Optional[List[str]] = None,
-        supported_language: str = "nl",
-        supported_entity: str = "IBAN",
-    ):
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            global_regex_flags=regex.DOTALL | regex.MULTILINE,
-        )
+    ENTITY = "IBAN"
+    REGEX_FLAGS = regex.DOTALL | regex.MULTILINE
 
     def analyze(
         self,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import List, Optional
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
+
+from ._dutch import DutchPatternRecognizer
 
 # Letters the RDW has issued since the late 1970s: no vowels (no words), no C, Q, W.
 _PLATE_LETTER = "[BDFGHJKLMNPRSTVXZ]"
@@ -20,7 +22,7 @@ def _sidecode(letters_digits: str) -> str:
     return "-".join(groups)
 
 
-class NlLicensePlateRecognizer(PatternRecognizer):
+class NlLicensePlateRecognizer(DutchPatternRecognizer):
     """Recognizes Dutch licence plates (kentekens).
 
     A licence plate points to the registered keeper (kentekenhouder) via the RDW register,
@@ -69,20 +71,11 @@ class NlLicensePlateRecognizer(PatternRecognizer):
         "voertuiggegevens",
     ]
 
-    def __init__(
-        self,
-        patterns: Optional[List[Pattern]] = None,
-        context: Optional[List[str]] = None,
-        supported_language: str = "nl",
-        supported_entity: str = "LICENSE_PLATE",
-    ):
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            global_regex_flags=regex.MULTILINE,  # plates are written in capitals
-        )
+    ENTITY = "LICENSE_PLATE"
+    REGEX_FLAGS = regex.MULTILINE  # plates are written in capitals
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         alternatives = sorted((regex.escape(w) for w in self.context), key=len, reverse=True)
         self._vehicle_word = regex.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", regex.IGNORECASE)
 

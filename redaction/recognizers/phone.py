@@ -10,9 +10,10 @@ import phonenumbers
 import regex
 import yaml
 from phonenumbers import PhoneNumberType
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from stdnum.nl import bsn
 
+from ._dutch import DutchPatternRecognizer
 from .email import NlEmailRecognizer, is_function_mailbox
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
@@ -37,7 +38,7 @@ def _context_words() -> tuple["regex.Pattern", "regex.Pattern"]:
     return words("organisation_words"), words("personal_words")
 
 
-class NlPhoneRecognizer(PatternRecognizer):
+class NlPhoneRecognizer(DutchPatternRecognizer):
     """Recognizes telephone numbers in every notation Dutch documents use.
 
     A person's phone number is personal data (AVG art. 4) and is redacted under
@@ -92,20 +93,11 @@ class NlPhoneRecognizer(PatternRecognizer):
     # A date or time inside a candidate means the "number" is a date followed by something.
     _DATE_INSIDE = regex.compile(r"(?<!\d)\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d{2}(?!\d)|\d{1,2}:\d{2}")
 
-    def __init__(
-        self,
-        patterns: Optional[List[Pattern]] = None,
-        context: Optional[List[str]] = None,
-        supported_language: str = "nl",
-        supported_entity: str = "PHONE",
-    ):
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            global_regex_flags=regex.DOTALL | regex.MULTILINE,
-        )
+    ENTITY = "PHONE"
+    REGEX_FLAGS = regex.DOTALL | regex.MULTILINE
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self._email = NlEmailRecognizer()
 
     def analyze(

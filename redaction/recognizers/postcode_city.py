@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import List, Optional
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from stdnum.nl import postcode
 
 from .street_address import address_owner
+
+from ._dutch import DutchPatternRecognizer
 
 # First words of multi-word place names ("Den Haag", "Nieuw Vennep", "Sint Michielsgestel").
 _PLACE_FIRST_WORDS = (
@@ -18,7 +20,7 @@ _PLACE_FIRST_WORDS = (
 _PLACE_LINKS = r"aan|den|de|der|op|bij|in|en|van|ter|ten|a/d|aan\s+den|aan\s+de"
 
 
-class NlPostcodeCityRecognizer(PatternRecognizer):
+class NlPostcodeCityRecognizer(DutchPatternRecognizer):
     """Recognizes a Dutch postcode followed by a place name (postcode + woonplaats).
 
     Together with the street address, a private person's postcode and place identify where
@@ -48,20 +50,7 @@ class NlPostcodeCityRecognizer(PatternRecognizer):
 
     CONTEXT = ["postcode", "woonplaats", "adres", "plaats"]
 
-    def __init__(
-        self,
-        patterns: Optional[List[Pattern]] = None,
-        context: Optional[List[str]] = None,
-        supported_language: str = "nl",
-        supported_entity: str = "POSTCODE_CITY",
-    ):
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            global_regex_flags=regex.MULTILINE,
-        )
+    ENTITY = "POSTCODE_CITY"
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
         """The postcode part must be a valid Dutch postcode (no SA, SD, SS)."""

@@ -12,7 +12,9 @@ from typing import List, Optional
 
 import regex
 import yaml
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
+
+from ._dutch import DutchPatternRecognizer
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 
@@ -127,7 +129,7 @@ def address_owner(text: str, start: int, end: int) -> tuple[str, str]:
     return "unknown", ""
 
 
-class NlStreetAddressRecognizer(PatternRecognizer):
+class NlStreetAddressRecognizer(DutchPatternRecognizer):
     """Recognizes a street name with house number (Dutch address) of a private person.
 
     A private person's home address is personal data (AVG art. 4) and is redacted under
@@ -167,20 +169,7 @@ class NlStreetAddressRecognizer(PatternRecognizer):
         regex.IGNORECASE,
     )
 
-    def __init__(
-        self,
-        patterns: Optional[List[Pattern]] = None,
-        context: Optional[List[str]] = None,
-        supported_language: str = "nl",
-        supported_entity: str = "ADDRESS",
-    ):
-        super().__init__(
-            supported_entity=supported_entity,
-            patterns=patterns if patterns else self.PATTERNS,
-            context=context if context else self.CONTEXT,
-            supported_language=supported_language,
-            global_regex_flags=regex.MULTILINE,
-        )
+    ENTITY = "ADDRESS"
 
     def analyze(
         self,

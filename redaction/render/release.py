@@ -110,9 +110,17 @@ def redact_page(page: pymupdf.Page, rects: list[pymupdf.Rect], fill) -> None:
     try:
         pdf_page = page._pdf_page()
         doc = pdf_page.doc()
-        for r in rects:
-            annot = mupdf.pdf_create_annot(pdf_page, mupdf.PDF_ANNOT_REDACT)
-            mupdf.pdf_set_annot_rect(annot, mupdf.FzRect(r.x0, r.y0, r.x1, r.y1))
+        # Like PyMuPDF's own add_redact_annot: the boxes are placed with the page's rotation set aside.
+        rotation = page.rotation
+        if rotation:
+            page.set_rotation(0)
+        try:
+            for r in rects:
+                annot = mupdf.pdf_create_annot(pdf_page, mupdf.PDF_ANNOT_REDACT)
+                mupdf.pdf_set_annot_rect(annot, mupdf.FzRect(r.x0, r.y0, r.x1, r.y1))
+        finally:
+            if rotation:
+                page.set_rotation(rotation)
         opts = mupdf.PdfRedactOptions()
         opts.black_boxes = 0
         opts.text = pymupdf.PDF_REDACT_TEXT_REMOVE
