@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--terms-file", type=Path, help="a file with one term per line")
     analyze.add_argument("--password", help="password for encrypted PDFs")
 
-    redact = sub.add_parser("redact", help="write verified release PDFs (and review PDFs)", epilog=EPILOG,
+    redact = sub.add_parser("redact", help="write verified release PDFs (and review PDFs); .txt inputs are released as text", epilog=EPILOG,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     redact.add_argument("files", nargs="+", metavar="FILE")
     out = redact.add_mutually_exclusive_group(required=True)
@@ -149,7 +149,8 @@ def _redact(args) -> int:
     progress = _progress(len(files))
     try:
         for path in files:
-            out = args.out or (args.out_dir / (path.stem + ".pdf"))
+            suffix = ".txt" if path.suffix.lower() == ".txt" else ".pdf"  # a text file is released as text
+            out = args.out or (args.out_dir / (path.stem + suffix))
             review = args.review_out or (args.review_dir / (path.stem + ".pdf") if args.review_dir else None)
             result = redact_file(path, out, review, terms=terms, password=args.password, engine=engine,
                                  options=options)

@@ -18,6 +18,7 @@ from .errors import DamagedInput, ExitCode, InputError, OutputError, RedactionEr
 from .findings import DecisionKind, Finding
 from .render import ReleaseOptions, render_release, render_review, verify_release
 from .render.release import redaction_boxes
+from .render.text import render_text_release
 
 
 @dataclass
@@ -67,7 +68,14 @@ def redact_file(path: str | os.PathLike, out: Path, review_out: Path | None = No
         engine = engine or get_engine()
         document = open_document(path, password=password)
         if not document.is_pdf:
-            raise InputError(f"{path}: plain text has no pages to redact; use 'woo-redact analyze' for text files.")
+            findings = engine.analyze(document, terms=terms)
+            chosen = accepted(findings)
+            kept = [f.text for f in findings if f.decision is DecisionKind.KEEP]
+            _write_atomic(out, lambda tmp: render_text_release(document.text, chosen, tmp,
+                                                               engine.rules.format_ground, kept))
+            result.counts_per_entity = dict(Counter(f.entity for f in chosen))
+            result.counts_per_ground = dict(Counter(f.ground for f in chosen if f.ground))
+            return result
         result.pages = len(document.pages)
         result.warnings = scan_warnings(document)
         findings = engine.analyze(document, terms=terms)
@@ -149,7 +157,7 @@ def _write_atomic(target: Path, write) -> None:
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".partial-", suffix=".pdf", dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=".partial-", suffix=target.suffix or ".pdf", dir=target.parent)
         os.close(fd)
     except OSError as exc:
         raise OutputError(f"cannot write to {target.parent} ({exc.strerror}); choose another output folder.") from exc

@@ -208,3 +208,15 @@ def test_rotated_pages_are_redacted_in_place(tmp_path, engine, rotation):
         text = doc[0].get_text()
         assert doc[0].rotation == rotation
     assert "Oudejans" not in text and "Kamerstuk 36 410" in text and "Contactpersoon" in text
+
+
+def test_plain_text_is_released_as_text_with_ground_codes(tmp_path):
+    path = tmp_path / "brief.txt"
+    path.write_text("Geachte heer Oudejans,\nUw BSN is 111222333; bel 06-12345678.\nMet vriendelijke groet,\n"
+                    "Minister De Jonge\n", encoding="utf-8")
+    proc = run_cli("redact", path, "--out-dir", tmp_path / "out", "--term", "Oudejans")
+    assert proc.returncode == 0, proc.stderr
+    released = (tmp_path / "out" / "brief.txt").read_text(encoding="utf-8")
+    assert "Oudejans" not in released and "111222333" not in released and "12345678" not in released
+    assert "[5.1.1e]" in released and "[5.1.2e]" in released
+    assert "Geachte heer" in released and "Minister De Jonge" in released
