@@ -18,7 +18,8 @@ from .document import Document
 from .findings import DecisionKind, Finding
 from .recognizers import build_recognizers
 from .rules import Rules, load_rules
-from .steps import SearchIndex, apply_rules, find_terms, resolve_overlaps, split_titles, sweep_repeats
+from .steps import (SearchIndex, apply_rules, find_terms, pair_address_lines, resolve_overlaps, split_titles,
+                    sweep_repeats)
 
 LANGUAGE = "nl"
 
@@ -63,13 +64,15 @@ class Engine:
 
     def analyze_text(self, text: str) -> list[Finding]:
         """Findings in plain text (offsets only), after every step."""
-        results = self.analyzer.analyze(text=text, language=LANGUAGE, entities=self.entities)
+        # return_decision_process keeps each recognizer's explanation: it is the finding's reason.
+        results = self.analyzer.analyze(text=text, language=LANGUAGE, entities=self.entities,
+                                        return_decision_process=True)
         return [_to_finding(text, r) for r in results]
 
     def analyze(self, document: Document, terms: list[str] | tuple[str, ...] = ()) -> list[Finding]:
         text = document.text
         findings = self.analyze_text(text)
-        findings = split_titles(resolve_overlaps(findings))
+        findings = pair_address_lines(text, split_titles(resolve_overlaps(findings)))
         index = SearchIndex(text)
         findings += find_terms(text, list(terms) + list(self.rules.deny), findings, index)
         findings = apply_rules(findings, self.rules)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -75,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
         print("woo-redact: interrupted; outputs that were finished are complete, no partial file is left.",
               file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:  # the reader went away (`woo-redact analyze ... | head`): not an error of ours
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return int(ExitCode.OK)
 
 
 def _terms(args) -> list[str]:

@@ -142,6 +142,30 @@ def split_titles(findings: list[Finding]) -> list[Finding]:
     return result
 
 
+ADDRESS_PARTS = ("ADDRESS", "POSTCODE_CITY")
+UNKNOWN_OWNER_SCORE = 0.6  # what the address recognizers give a line whose owner they could not tell
+
+
+def pair_address_lines(text: str, findings: list[Finding]) -> list[Finding]:
+    """Decide the lines of one address block together.
+
+    A street line whose owner the recognizer could not tell, directly above or beside a postcode line that
+    is known to be an organisation's (or the other way round), belongs to that organisation too.
+    """
+    parts = sorted((f for f in findings if f.entity in ADDRESS_PARTS), key=lambda f: f.start)
+    for first, second in zip(parts, parts[1:]):
+        between = text[first.end:second.start]
+        if len(between) > 3 or between.strip(" ,\n"):
+            continue
+        pair = (first, second)
+        kept = [f for f in pair if f.decision is DecisionKind.KEEP]
+        unsure = [f for f in pair if f.decision is not DecisionKind.KEEP and f.score <= UNKNOWN_OWNER_SCORE]
+        if len(kept) == 1 and len(unsure) == 1:
+            unsure[0].decision = DecisionKind.KEEP
+            unsure[0].reason = f"hoort bij hetzelfde adres: {kept[0].reason}"
+    return findings
+
+
 def apply_rules(findings: list[Finding], rules: Rules) -> list[Finding]:
     """Give each finding its ground and decision from the rules; the allow list keeps a text visible."""
     for finding in findings:

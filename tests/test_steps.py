@@ -65,3 +65,18 @@ def test_titles_get_a_box_of_their_own():
     assert split_titles([finding("Drs", "Drs")])[0].text == "Drs"
     assert split_titles([finding("Ingrid van Dijk", "Ingrid van Dijk")])[0].text == "Ingrid van Dijk"
     assert [p.text for p in split_titles([finding("ir Inge Bos", "ir Inge Bos")])] == ["ir", "Inge Bos"]
+
+
+def test_lines_of_one_address_block_are_decided_together():
+    from redaction.steps import pair_address_lines
+
+    text = "Turfmarkt 147\n2511 DP Den Haag\n\nKerkstraat 1\n1234 AB Ons Dorp"
+    street = finding("Turfmarkt 147", text, entity="ADDRESS")
+    street.score = 0.6  # owner unknown
+    postcode = finding("2511 DP Den Haag", text, entity="POSTCODE_CITY", decision=DecisionKind.KEEP)
+    private_street = finding("Kerkstraat 1", text, entity="ADDRESS")
+    private_street.score = 0.9  # known to be a person's
+    private_postcode = finding("1234 AB Ons Dorp", text, entity="POSTCODE_CITY")
+    pair_address_lines(text, [street, postcode, private_street, private_postcode])
+    assert street.decision is DecisionKind.KEEP and "adres" in street.reason
+    assert private_street.decision is DecisionKind.SUGGEST and private_postcode.decision is DecisionKind.SUGGEST
