@@ -253,10 +253,19 @@ class NlPhoneRecognizer(DutchPatternRecognizer):
         s, e = self._sentence(text, result.start, result.end)
         sentence = text[s:e]
         organisation_words, personal_words = _context_words()
-        if personal_words.search(sentence):
+        # In "op 036-5399000 (algemeen nummer) en op haar mobiel 06 ..." each number takes the nearest word.
+        personal = self._nearest(personal_words, sentence, result.start - s, result.end - s)
+        organisation = self._nearest(organisation_words, sentence, result.start - s, result.end - s)
+        if personal is not None and (organisation is None or personal <= organisation):
             return None
         if any(s <= ms and me <= e for ms, me in org_mailbox_spans):
             return "algemeen nummer, genoemd naast een functionele mailbox"
-        if organisation_words.search(sentence):
+        if organisation is not None:
             return "algemeen nummer van een organisatie (context)"
         return None
+
+    @staticmethod
+    def _nearest(words: "regex.Pattern", sentence: str, start: int, end: int) -> Optional[int]:
+        """Characters between the number (``start``-``end`` in ``sentence``) and the nearest match, if any."""
+        distances = [max(start - m.end(), m.start() - end, 0) for m in words.finditer(sentence)]
+        return min(distances) if distances else None

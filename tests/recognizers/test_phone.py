@@ -158,3 +158,12 @@ def test_invalid_numbers_in_area_code_notation_are_found(recognizer, number):
 )
 def test_area_code_notation_needs_a_phone_shape(recognizer, text):
     assert find(recognizer, text, keep=False) == []
+
+
+def test_each_number_takes_the_nearest_context_word():
+    from redaction.recognizers.phone import NlPhoneRecognizer
+
+    text = ("Zij is bereikbaar op 036-5399000 (algemeen nummer) en op haar mobiel 06 41 22 87 90.")
+    results = {text[r.start:r.end]: r for r in NlPhoneRecognizer().analyze(text, ["PHONE"])}
+    assert results["036-5399000"].recognition_metadata.get("keep_reason")
+    assert not results["06 41 22 87 90"].recognition_metadata.get("keep_reason")
