@@ -27,6 +27,11 @@ _STREET_SUFFIXES = ("straat", "weg", "laan", "plein", "kade", "gracht", "singel"
                     "park", "hof", "dijk", "pad", "plantsoen", "boulevard", "wal", "haven", "veld")
 _PREP_IFX = {"in", "op", "aan", "bij", "uit", "voor", "onder", "over", "tot"}
 _ARTICLES = {"de", "den", "der", "het", "'t", "t", "la", "le"}
+# "naam melder", "naam van de bewoner": the name of someone in a role, as forms label it
+_THING_ROLES = frozenset({"organisatie", "bedrijf", "onderneming", "instelling", "instantie", "school", "project",
+                          "bestand", "document", "regeling", "product", "dienst", "afdeling", "team", "locatie"})
+_NAME_LABEL = re.compile(r"naam(?: (?:van|v/d|de|het))*(?: [a-zà-ÿ-]+){1,2}")
+
 _ORG_SUFFIXES = ("bureau", "dienst", "bedrijf", "raad", "bank", "centrum", "instituut", "fonds", "kantoor",
                  "vereniging", "stichting", "inspectie", "autoriteit", "agentschap", "groep", "verband", "partners",
                  "ministerie", "gemeente", "provincie", "rechtbank", "commissie", "platform", "overleg", "loket",
@@ -804,12 +809,12 @@ class _Doc:
             label = None
             value_ln = None
             value_from = None
-            if low.rstrip(":").strip() in self.form_labels:
+            if self.is_form_label(low.rstrip(":").strip()):
                 label = low.rstrip(":").strip()
                 value_ln = ln + 1
             elif ":" in lt:
                 head = low.split(":", 1)[0].strip()
-                if head in self.form_labels:
+                if self.is_form_label(head):
                     label = head
                     value_ln = ln
                     value_from = self.lines[ln][0] + self.line_text(ln).index(":") + 1
@@ -822,6 +827,16 @@ class _Doc:
                 continue
             # a list "A, B en C" or a single value; brackets hold organisations/roles
             self.scan_list(idxs, "form", f"waarde bij '{label}'")
+
+    def is_form_label(self, head: str) -> bool:
+        """A label whose value is a name: a listed one, or "naam" with a role ("naam melder", "naam van
+        de bewoner") -- forms invent their own roles."""
+        if head in self.form_labels:
+            return True
+        if not _NAME_LABEL.fullmatch(head):
+            return False
+        role = head.rsplit(" ", 1)[-1]
+        return role not in _THING_ROLES and role not in self.lex.org_words
 
     def scan_list(self, idxs: list[int], context: str, reason: str) -> None:
         toks = self.toks

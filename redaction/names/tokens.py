@@ -63,20 +63,22 @@ def tokenize(text: str) -> list[Tok]:
         gap = text[pos:m.start()]
         nl = gap.count("\n") + gap.count("\f")
         line += nl
+        if not nl and ("\t" in gap or "   " in gap):
+            nl = -1  # a tab or a wide gap separates table cells: a name never runs across it
         block = (not toks) or gap.count("\n") >= 2 or "\f" in gap
         kind = m.lastgroup
         raw = m.group()
         if kind == "vd":  # abbreviated tussenvoegsel "v/d", "v.d.": one word
-            toks.append(Tok(raw, raw.replace(" ", ""), m.start(), m.end(), "W", line, nl > 0, block))
+            toks.append(Tok(raw, raw.replace(" ", ""), m.start(), m.end(), "W", line, nl != 0, block))
         elif kind == "word":
-            toks.append(Tok(raw, _norm_word(raw), m.start(), m.end(), "W", line, nl > 0, block))
+            toks.append(Tok(raw, _norm_word(raw), m.start(), m.end(), "W", line, nl != 0, block))
             line += raw.count("\n")
         elif kind == "art":
-            toks.append(Tok(raw, raw.replace("’", "'"), m.start(), m.end(), "A", line, nl > 0, block))
+            toks.append(Tok(raw, raw.replace("’", "'"), m.start(), m.end(), "A", line, nl != 0, block))
         elif kind == "num":
-            toks.append(Tok(raw, raw, m.start(), m.end(), "N", line, nl > 0, block))
+            toks.append(Tok(raw, raw, m.start(), m.end(), "N", line, nl != 0, block))
         else:
-            toks.append(Tok(raw, raw, m.start(), m.end(), "P", line, nl > 0, block))
+            toks.append(Tok(raw, raw, m.start(), m.end(), "P", line, nl != 0, block))
         pos = m.end()
     return _merge_initials(toks, text)
 

@@ -276,3 +276,20 @@ def test_lexicon_cache_gives_the_same_lists_as_the_packages(tmp_path, monkeypatc
     cached = lexicon._package_sources()  # reads the cache
     assert cached == fresh
     assert "jansen" in cached["deduce_surnames"] and cached["faker_first"]
+
+
+def test_form_labels_with_a_role_are_name_labels():
+    from redaction.names.detector import detect_names
+
+    text = "Naam melder: Ousmane Diallo\nNaam van de bewoner: Tjitske Hoekema\nNaam organisatie: Stichting Vrij\n"
+    found = {m.text for m in detect_names(text) if not m.keep_reason}
+    assert "Ousmane Diallo" in found and "Tjitske Hoekema" in found
+    assert not any("Stichting" in f or "Vrij" in f for f in found)
+
+
+def test_a_wide_gap_between_table_cells_ends_a_name():
+    from redaction.names.detector import detect_names
+
+    text = "Planning\nMaandag     Anouk Verbeek      Rotterdam-Zuid\nDinsdag     Kofi Mensah        Schiedam\n"
+    found = {m.text for m in detect_names(text) if not m.keep_reason}
+    assert found == {"Anouk Verbeek", "Kofi Mensah"}
