@@ -930,6 +930,31 @@ class _Doc:
                             and t.low not in self.lex.org_words and t.low not in self.lex.not_names:
                         self.cands.append(_Cand(k, k + 1, 0.6, "paraaf", "paraaf", sur=[t.norm]))
 
+    def pass_bracketed_given(self) -> None:
+        """``J. (Joost) van Rijswijk``: initials, the given name in brackets, then the surname."""
+        toks, n = self.toks, len(self.toks)
+        for k in range(n - 4):
+            t = toks[k]
+            if t.kind != "I" or toks[k + 1].text != "(" or toks[k + 3].text != ")":
+                continue
+            given = toks[k + 2]
+            if given.kind != "W" or not given.cap or given.nl_before or self.is_bad(given):
+                continue
+            if toks[k + 4].nl_before:
+                continue
+            p = self.parse(k + 4, surname_only=True)  # with tussenvoegsels
+            if p is None:
+                last = toks[k + 4]
+                if last.kind != "W" or not last.cap or self.is_bad(last) or self.is_ifx(last):
+                    continue
+                p = _Parse(k + 4, k + 5, [], [], [], k + 4)
+            if p.sur is None:
+                continue
+            full = _Parse(k, p.e, [k + 2], [k], p.ifx, p.sur)
+            c = self.make(full, 0.85, "voorletters, voornaam tussen haakjes en achternaam", "body")
+            self.cands.append(c)
+            self.cand_ends.add(c.e)
+
     # ---------------------------------------------------------------- running text
     def pass_text(self) -> None:
         toks = self.toks
@@ -1413,6 +1438,7 @@ def detect_names(text: str, lexicon: Lexicon | None = None) -> list[NameMatch]:
     doc.pass_table_lines()
     doc.pass_table_columns()
     doc.pass_role_signatures()
+    doc.pass_bracketed_given()
     doc.pass_text()
     full_off, sur_off = doc.pass_officials()
     doc.pass_consistency()

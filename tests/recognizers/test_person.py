@@ -293,3 +293,11 @@ def test_a_wide_gap_between_table_cells_ends_a_name():
     text = "Planning\nMaandag     Anouk Verbeek      Rotterdam-Zuid\nDinsdag     Kofi Mensah        Schiedam\n"
     found = {m.text for m in detect_names(text) if not m.keep_reason}
     assert found == {"Anouk Verbeek", "Kofi Mensah"}
+
+
+def test_initials_with_given_name_in_brackets_and_surname():
+    from redaction.names.detector import detect_names
+
+    text = "Behandelaar: J. (Joost) van Rijswijk, afdeling Handhaving. Later belde A.M. (Ama) Owusu terug.\n"
+    found = {m.text for m in detect_names(text) if not m.keep_reason}
+    assert "J. (Joost) van Rijswijk" in found and "A.M. (Ama) Owusu" in found
