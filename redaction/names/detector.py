@@ -28,6 +28,8 @@ _STREET_SUFFIXES = ("straat", "weg", "laan", "plein", "kade", "gracht", "singel"
 _PREP_IFX = {"in", "op", "aan", "bij", "uit", "voor", "onder", "over", "tot"}
 _ARTICLES = {"de", "den", "der", "het", "'t", "t", "la", "le"}
 # "naam melder", "naam van de bewoner": the name of someone in a role, as forms label it
+_PLACE_PREPOSITIONS = frozenset({"in", "naar", "uit", "te", "bij", "rond", "richting", "via", "tussen", "vanuit",
+                                 "nabij", "omgeving", "gemeente", "provincie", "regio", "station"})
 _THING_ROLES = frozenset({"organisatie", "bedrijf", "onderneming", "instelling", "instantie", "school", "project",
                           "bestand", "document", "regeling", "product", "dienst", "afdeling", "team", "locatie"})
 _NAME_LABEL = re.compile(r"naam(?: (?:van|v/d|de|het))*(?: [a-zà-ÿ-]+){1,2}")
@@ -371,6 +373,11 @@ class _Doc:
             f_amb = self.ambiguous(flow) or flow in lex.places
             if f_known and not f_amb and (sur_known or not sur_amb or p.ifx) and not place:
                 return 0.85, "voornaam + achternaam"
+            # Many surnames are also village names (Wijnaldum, Terborg): after a known first name in running
+            # text it is a surname, unless a word of place stands before the pair ("naar Anna Paulowna").
+            if f_known and not f_amb and place and not sur_amb and len(p.given) == 1 and not p.inits \
+                    and not self.sent_initial(p.s) and not (p.s and toks[p.s - 1].low in _PLACE_PREPOSITIONS):
+                return 0.6, "voornaam + achternaam (ook een plaatsnaam)"
             if not f_known and (sur_known or p.ifx) and (not sur_amb or p.ifx) and not f_amb and len(flow) > 2 \
                     and not self.sent_initial(p.s) and flow not in lex.places and not self.is_word(flow):
                 return 0.6, "naam (achternaam bekend)"
@@ -930,6 +937,23 @@ class _Doc:
                             and t.low not in self.lex.org_words and t.low not in self.lex.not_names:
                         self.cands.append(_Cand(k, k + 1, 0.6, "paraaf", "paraaf", sur=[t.norm]))
 
+    def drop_inside_places(self) -> None:
+        """Forget candidates that lie inside a place name of several words ("Anna Paulowna", "Sint Maarten")."""
+        toks, n, places = self.toks, len(self.toks), self.lex.places
+        spans = []
+        for k in range(n):
+            if toks[k].kind != "W" or not toks[k].cap:
+                continue
+            for size in (4, 3, 2):
+                e = k + size
+                if e > n or any(t.nl_before or t.kind not in ("W", "A") for t in toks[k + 1:e]):
+                    continue
+                if " ".join(t.low for t in toks[k:e]) in places:
+                    spans.append((k, e))
+                    break
+        if spans:
+            self.cands = [c for c in self.cands if c.keep_reason or not any(s <= c.s and c.e <= e for s, e in spans)]
+
     def pass_bracketed_given(self) -> None:
         """``J. (Joost) van Rijswijk``: initials, the given name in brackets, then the surname."""
         toks, n = self.toks, len(self.toks)
@@ -1442,6 +1466,7 @@ def detect_names(text: str, lexicon: Lexicon | None = None) -> list[NameMatch]:
     doc.pass_text()
     full_off, sur_off = doc.pass_officials()
     doc.pass_consistency()
+    doc.drop_inside_places()
     # decide keep per candidate
     civil = {c.full_key for c in doc.cands if c.civil_hint}
     for c in doc.cands:

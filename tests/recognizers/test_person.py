@@ -301,3 +301,11 @@ def test_initials_with_given_name_in_brackets_and_surname():
     text = "Behandelaar: J. (Joost) van Rijswijk, afdeling Handhaving. Later belde A.M. (Ama) Owusu terug.\n"
     found = {m.text for m in detect_names(text) if not m.keep_reason}
     assert "J. (Joost) van Rijswijk" in found and "A.M. (Ama) Owusu" in found
+
+
+def test_surname_that_is_also_a_village_and_places_of_several_words():
+    from redaction.names.detector import detect_names
+
+    found = {m.text for m in detect_names("Kun jij Sanne Wijnaldum vragen? Hij reed naar Anna Paulowna "
+                                          "en daarna naar Sint Maarten.")}
+    assert found == {"Sanne Wijnaldum"}
