@@ -31,12 +31,20 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
 class SearchIndex:
     """The document's text prepared for finding every occurrence of a phrase quickly.
 
-    Case is ignored, any run of whitespace (a line break too) matches any other, and a line-end break
-    after a hyphen is joined ("Jansen-\\nBakker" reads "Jansen-Bakker"). Matches are whole words and map
-    back to offsets in the original text.
+    Case is ignored and any run of whitespace (a line break too) matches any other. A line-end break
+    after a hyphen is read both ways: joined with its hyphen ("Jansen-\\nBakker" reads "Jansen-Bakker")
+    and as hyphenation ("Jansen-\\nsen" reads "Jansensen"). Matches are whole words and map back to
+    offsets in the original text.
     """
 
     def __init__(self, text: str):
+        self.text = text
+        self.variants = [self._build(text, keep_hyphen=True)]
+        if "-\n" in text:
+            self.variants.append(self._build(text, keep_hyphen=False))
+
+    @staticmethod
+    def _build(text: str, keep_hyphen: bool) -> tuple[str, list[int]]:
         parts: list[str] = []
         offsets: list[int] = []
         for match in _RUNS.finditer(text):
@@ -47,17 +55,16 @@ class SearchIndex:
                     parts.append(" ")
                     offsets.append(start)
             elif run == "-\n":
-                parts.append("-")
-                offsets.append(start)
+                if keep_hyphen:
+                    parts.append("-")
+                    offsets.append(start)
             else:
                 low = run.lower()
                 if len(low) != len(run):  # a letter whose lower case is longer ("İ"): keep it as it is
                     low = "".join(c.lower() if len(c.lower()) == 1 else c for c in run)
                 parts.append(low)
                 offsets.extend(range(start, start + len(run)))
-        self.text = text
-        self.norm = "".join(parts)
-        self.offsets = offsets
+        return "".join(parts), offsets
 
     @staticmethod
     def normalise(phrase: str) -> str:
@@ -69,17 +76,21 @@ class SearchIndex:
         needle = self.normalise(phrase)
         if not needle:
             return
-        norm, offsets = self.norm, self.offsets
-        at = norm.find(needle)
-        while at >= 0:
-            end = at + len(needle)
-            before = norm[at - 1] if at > 0 else " "
-            after = norm[end] if end < len(norm) else " "
-            if not (before.isalnum() or before in "@._-" and at > 1 and norm[at - 2].isalnum()) \
-                    and not (after.isalnum() or after in "@-_" or (after == "." and end + 1 < len(norm)
-                                                                    and norm[end + 1].isalnum())):
-                yield offsets[at], offsets[end - 1] + 1
-            at = norm.find(needle, at + 1)
+        seen = set()
+        for norm, offsets in self.variants:
+            at = norm.find(needle)
+            while at >= 0:
+                end = at + len(needle)
+                before = norm[at - 1] if at > 0 else " "
+                after = norm[end] if end < len(norm) else " "
+                if not (before.isalnum() or before in "@._-" and at > 1 and norm[at - 2].isalnum()) \
+                        and not (after.isalnum() or after in "@-_" or (after == "." and end + 1 < len(norm)
+                                                                        and norm[end + 1].isalnum())):
+                    span = (offsets[at], offsets[end - 1] + 1)
+                    if span not in seen:
+                        seen.add(span)
+                        yield span
+                at = norm.find(needle, at + 1)
 
 
 def find_terms(text: str, terms: list[str], existing: list[Finding], index: SearchIndex | None = None

@@ -80,3 +80,10 @@ def test_lines_of_one_address_block_are_decided_together():
     pair_address_lines(text, [street, postcode, private_street, private_postcode])
     assert street.decision is DecisionKind.KEEP and "adres" in street.reason
     assert private_street.decision is DecisionKind.SUGGEST and private_postcode.decision is DecisionKind.SUGGEST
+
+
+def test_search_index_reads_a_line_end_hyphen_both_ways():
+    text = "De heer Jansen-\nsen belde; mevrouw Jansen-\nBakker ook."
+    index = SearchIndex(text)
+    assert [text[s:e] for s, e in index.find_all("Jansensen")] == ["Jansen-\nsen"]
+    assert [text[s:e] for s, e in index.find_all("Jansen-Bakker")] == ["Jansen-\nBakker"]
