@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     redact.add_argument("--password", help="password for encrypted PDFs")
     redact.add_argument("--fill", choices=sorted(FILLS), default="black", help="colour of the boxes")
     redact.add_argument("--no-ground", action="store_true", help="do not print the ground code in the boxes")
+
+    users = sub.add_parser("users", help="manage the review service's users")
+    users_sub = users.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
+    add = users_sub.add_parser("add", help="create a user and print its API token (the last line)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=["officer", "reviewer", "admin"])
+    add.add_argument("--data", metavar="DIR", help="data folder (default: $WOO_REDACT_DATA or ./data)")
     return parser
 
 
@@ -68,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "analyze":
             return _analyze(args)
+        if args.command == "users":
+            return _users(args)
         return _redact(args)
     except RedactionError as exc:
         print(f"woo-redact: {exc}", file=sys.stderr)
@@ -82,6 +91,27 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return int(ExitCode.OK)
+
+
+def _users(args) -> int:
+    try:
+        from service import create_app
+        from service.users import add_user
+    except ImportError as exc:
+        print(f"woo-redact: the review service is not installed ({exc.name} is missing); "
+              "run `make install`.", file=sys.stderr)
+        return int(ExitCode.MISSING_DEPENDENCY)
+    app = create_app({"DATA_DIR": args.data} if args.data else None)
+    try:
+        user, token = add_user(app, args.name, args.role)
+    except ValueError as exc:
+        print(f"woo-redact: {exc}", file=sys.stderr)
+        return int(ExitCode.BAD_ARGS)
+    finally:
+        app.extensions["woo_redact"]["engine"].dispose()
+    print(f"created {user.role} {user.name!r}; the API token below is shown only once:")
+    print(token)
+    return int(ExitCode.OK)
 
 
 def _terms(args) -> list[str]:

@@ -1,0 +1,98 @@
+"""Background analysis, in-process: a small thread pool runs the engine and stores its findings."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+
+from .models import Document, Finding
+from .storage import file_path
+
+log = logging.getLogger(__name__)
+
+_STATE_OF_DECISION = {"redact": "suggested", "suggest": "suggested", "keep": "kept"}
+
+
+class Analyser:
+    def __init__(self, app):
+        self.app = app
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, document_id: int) -> Future:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self.app.config["ANALYSIS_WORKERS"],
+                                                thread_name_prefix="woo-analysis")
+        return self._pool.submit(self.run, document_id)
+
+    def shutdown(self, wait: bool = True) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=wait)
+                self._pool = None
+
+    def run(self, document_id: int) -> None:
+        sessions = self.app.extensions["woo_redact"]["sessions"]
+        with sessions() as session:
+            document = session.get(Document, document_id)
+            if document is None or document.status != "queued":
+                return
+            document.status = "analyzing"
+            session.commit()
+            path = file_path(self.app.config["DATA_DIR"], document.sha256)
+            try:
+                pages, findings = _analyse(path)
+            except Exception as exc:  # any failure is shown on the document, never lost in a thread
+                log.exception("analysis of document %s failed", document_id)
+                session.rollback()
+                document = session.get(Document, document_id)
+                document.status = "failed"
+                document.error = _sentence(exc)
+                session.commit()
+                return
+            for f in findings:
+                session.add(Finding(document_id=document_id, **f))
+            document.pages = pages
+            document.status = "ready"
+            document.error = None
+            session.commit()
+
+
+def _analyse(path) -> tuple[int, list[dict]]:
+    from redaction.analyzer import get_engine
+    from redaction.pipeline import analyze_file
+
+    document, findings = analyze_file(path, get_engine())
+    try:
+        rows = []
+        for f in findings:
+            rows.append({
+                "key": f.id,
+                "entity": f.entity,
+                "text": f.text,
+                "start": f.start,
+                "end": f.end,
+                "page": f.page,
+                "rects": [[round(v, 2) for v in r] for r in f.rects],
+                "more_pages": [{"page": p, "rects": [[round(v, 2) for v in r] for r in rs]}
+                               for p, rs in f.extra_pages] or None,
+                "ground": f.ground,
+                "score": float(f.score),
+                "recognizer": f.recognizer,
+                "reason": f.reason,
+                "state": _STATE_OF_DECISION[f.decision.value],
+            })
+        return len(document.pages), rows
+    finally:
+        document.close()
+
+
+def _sentence(exc: Exception) -> str:
+    from redaction.errors import RedactionError
+
+    if isinstance(exc, RedactionError):
+        return str(exc)
+    return f"The analysis failed unexpectedly ({type(exc).__name__})."

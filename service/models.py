@@ -1,0 +1,147 @@
+"""What the service stores: dossiers, documents, findings, decisions, the audit trail and users."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("officer", "reviewer", "admin")
+DOCUMENT_STATUSES = ("queued", "analyzing", "ready", "failed")
+FINDING_STATES = ("suggested", "accepted", "rejected", "kept")
+DECISIONS = ("accept", "reject")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IN ({', '.join(repr(v) for v in values)})", name=name)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (_one_of("role", ROLES, "ck_users_role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        from werkzeug.security import generate_password_hash
+
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        from werkzeug.security import check_password_hash
+
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        """Tokens are random (256 bits), so one SHA-256 suffices; only the hash is stored."""
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    case_number: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    documents: Mapped[list[Document]] = relationship(back_populates="dossier")
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (_one_of("status", DOCUMENT_STATUSES, "ck_documents_status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="documents")
+    findings: Mapped[list[Finding]] = relationship(back_populates="document", order_by="Finding.id")
+
+
+class Finding(Base):
+    __tablename__ = "findings"
+    __table_args__ = (_one_of("state", FINDING_STATES, "ck_findings_state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    key: Mapped[str | None] = mapped_column(String(16))  # the engine's stable id of the span
+    entity: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    page: Mapped[int | None] = mapped_column(Integer)
+    rects: Mapped[list | None] = mapped_column(JSON)
+    more_pages: Mapped[list | None] = mapped_column(JSON)  # [{"page", "rects"}] when a span crosses pages
+    ground: Mapped[str | None] = mapped_column(String(40))
+    score: Mapped[float | None] = mapped_column(Float)
+    recognizer: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="suggested")
+
+    document: Mapped[Document] = relationship(back_populates="findings")
+    decisions: Mapped[list[Decision]] = relationship(back_populates="finding", order_by="Decision.id")
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+    __table_args__ = (_one_of("decision", DECISIONS, "ck_decisions_decision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    ground: Mapped[str | None] = mapped_column(String(40))
+    comment: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    finding: Mapped[Finding] = relationship(back_populates="decisions")
+    user: Mapped[User] = relationship()
+
+
+class AuditEvent(Base):
+    """Append-only: the ORM refuses to change or delete a stored event."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(60))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(_mapper, _connection, target):
+    raise AppendOnlyError(f"audit event {target.id} cannot be changed or deleted; the audit trail is append-only.")

@@ -1,0 +1,65 @@
+"""The service against real databases: a fresh SQLite file, and a unique schema on the local PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_schema():
+    """Create a schema of its own for this run; None (with the reason) when the server does not answer."""
+    import psycopg
+
+    schema = f"woo_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(PG_SERVER, connect_timeout=3, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.OperationalError as exc:
+        return None, f"PostgreSQL at {PG_SERVER} does not answer ({str(exc).strip().splitlines()[0]})"
+    return schema, None
+
+
+def _drop_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_SERVER, connect_timeout=3, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def app(request, tmp_path_factory):
+    from service import create_app
+
+    data = tmp_path_factory.mktemp(f"data-{request.param}")
+    config = {"DATA_DIR": str(data), "MAX_CONTENT_LENGTH": 2 * 1024 * 1024}
+    schema = None
+    if request.param == "postgresql":
+        schema, reason = _postgres_schema()
+        if schema is None:
+            pytest.skip(reason)
+        config["DATABASE_URL"] = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
+    else:
+        config["DATABASE_URL"] = f"sqlite:///{data / 'woo-redact.db'}"
+    application = create_app(config)
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["woo_redact"]["analyser"].shutdown(wait=True)
+    application.extensions["woo_redact"]["engine"].dispose()
+    if schema:
+        _drop_schema(schema)
+
+
+@pytest.fixture(scope="module")
+def tokens(app):
+    from service.users import add_user
+
+    return {role: add_user(app, f"{role}-{uuid.uuid4().hex[:6]}", role)[1]
+            for role in ("officer", "reviewer", "admin")}
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
