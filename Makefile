@@ -15,10 +15,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Until the review service exists, `make run` redacts the sample documents.
+# `make run` starts the review service at http://127.0.0.1:8000 (SQLite and files in ./data).
 run: install
-	$(BIN)/woo-redact redact samples/*.pdf --out-dir $(OUT)/release --review-dir $(OUT)/review --report $(OUT)/report.json
-	@echo "Release PDFs in $(OUT)/release, review PDFs in $(OUT)/review, report in $(OUT)/report.json"
+	$(BIN)/woo-redact serve --port 8000
 
 test: install
 	$(BIN)/python -m pytest -q

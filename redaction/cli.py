@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name", metavar="NAME")
     add.add_argument("--role", required=True, choices=["officer", "reviewer", "admin"])
     add.add_argument("--data", metavar="DIR", help="data folder (default: $WOO_REDACT_DATA or ./data)")
+
+    serve = sub.add_parser("serve", help="run the review service (HTTP) with waitress")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--data", metavar="DIR", help="data folder (default: $WOO_REDACT_DATA or ./data)")
     return parser
 
 
@@ -77,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             return _analyze(args)
         if args.command == "users":
             return _users(args)
+        if args.command == "serve":
+            return _serve(args)
         return _redact(args)
     except RedactionError as exc:
         print(f"woo-redact: {exc}", file=sys.stderr)
@@ -101,7 +108,11 @@ def _users(args) -> int:
         print(f"woo-redact: the review service is not installed ({exc.name} is missing); "
               "run `make install`.", file=sys.stderr)
         return int(ExitCode.MISSING_DEPENDENCY)
-    app = create_app({"DATA_DIR": args.data} if args.data else None)
+    # Only a running server resumes interrupted analyses; adding a user must not start one beside it.
+    config = {"RECOVER_INTERRUPTED": False}
+    if args.data:
+        config["DATA_DIR"] = args.data
+    app = create_app(config)
     try:
         user, token = add_user(app, args.name, args.role)
     except ValueError as exc:
@@ -111,6 +122,26 @@ def _users(args) -> int:
         app.extensions["woo_redact"]["engine"].dispose()
     print(f"created {user.role} {user.name!r}; the API token below is shown only once:")
     print(token)
+    return int(ExitCode.OK)
+
+
+def _serve(args) -> int:
+    try:
+        from waitress import serve
+
+        from service import create_app
+    except ImportError as exc:
+        print(f"woo-redact: the review service is not installed ({exc.name} is missing); "
+              "run `make install`.", file=sys.stderr)
+        return int(ExitCode.MISSING_DEPENDENCY)
+    app = create_app({"DATA_DIR": args.data} if args.data else None)
+    print(f"woo-redact: serving the review service at http://{args.host}:{args.port} "
+          f"(data in {app.config['DATA_DIR']})", flush=True)
+    try:
+        serve(app, host=args.host, port=args.port)
+    finally:
+        app.extensions["woo_redact"]["analyser"].shutdown(wait=False)
+        app.extensions["woo_redact"]["engine"].dispose()
     return int(ExitCode.OK)
 
 

@@ -6,11 +6,14 @@ import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from sqlalchemy import select
 
 from .models import Document, Finding
 from .storage import file_path
 
 log = logging.getLogger(__name__)
+
+INTERRUPTED = "analysis was interrupted; retry"
 
 _STATE_OF_DECISION = {"redact": "suggested", "suggest": "suggested", "keep": "kept"}
 
@@ -33,6 +36,29 @@ class Analyser:
             if self._pool is not None:
                 self._pool.shutdown(wait=wait)
                 self._pool = None
+
+    def recover(self) -> list[int]:
+        """Queue again the documents a stopped process left queued or analyzing; fail those without a file.
+
+        Returns the ids that were queued again.
+        """
+        sessions = self.app.extensions["woo_redact"]["sessions"]
+        requeued = []
+        with sessions() as session:
+            stranded = session.scalars(select(Document).where(Document.status.in_(("queued", "analyzing")))
+                                       .order_by(Document.id)).all()
+            for document in stranded:
+                if file_path(self.app.config["DATA_DIR"], document.sha256).is_file():
+                    document.status = "queued"
+                    document.error = None
+                    requeued.append(document.id)
+                else:
+                    document.status = "failed"
+                    document.error = INTERRUPTED
+            session.commit()
+        for document_id in requeued:
+            self.submit(document_id)
+        return requeued
 
     def run(self, document_id: int) -> None:
         sessions = self.app.extensions["woo_redact"]["sessions"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from functools import wraps
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.utils import secure_filename
@@ -194,3 +197,69 @@ def decide(finding_id: int):
                                               "comment": comment})
     db.commit()
     return jsonify(id=finding.id, state=finding.state, ground=finding.ground), 200
+
+
+AUDIT_COLUMNS = ("who", "when", "action", "before", "after")
+
+
+@api.get("/dossiers/<int:dossier_id>/audit")
+@require("reviewer", "officer", "admin")
+def dossier_audit(dossier_id: int):
+    get_or_404(Dossier, dossier_id, "dossier")
+    output = request.args.get("format", "json")
+    if output not in ("json", "csv"):
+        raise ApiError(400, "The parameter 'format' must be \"json\" or \"csv\".")
+    events = session().scalars(select(AuditEvent).where(AuditEvent.dossier_id == dossier_id)
+                               .order_by(AuditEvent.id))
+    rows = [{"who": e.user.name if e.user else None, "when": e.at.isoformat(), "action": e.action,
+             "before": e.before, "after": e.after} for e in events]
+    if output == "json":
+        return jsonify(rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AUDIT_COLUMNS)
+    for row in rows:
+        writer.writerow([row["who"] or "", row["when"], row["action"],
+                         "" if row["before"] is None else json.dumps(row["before"], ensure_ascii=False),
+                         "" if row["after"] is None else json.dumps(row["after"], ensure_ascii=False)])
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="dossier-{dossier_id}-audit.csv"'})
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@api.post("/documents/<int:document_id>/decisions")
+@require("reviewer", "admin")
+def decide_by_text(document_id: int):
+    db = session()
+    document = get_or_404(Document, document_id, "document")
+    body = json_body()
+    text = text_field(body, "text", MAX_COMMENT)
+    decision = body.get("decision")
+    if decision not in STATE_OF_DECISION:
+        raise ApiError(400, "The field 'decision' must be \"accept\" or \"reject\".")
+    scope = body.get("scope", "document")
+    if scope not in ("document", "dossier"):
+        raise ApiError(400, "The field 'scope' must be \"document\" or \"dossier\".")
+    query = select(Finding).order_by(Finding.id).with_for_update()
+    if scope == "document":
+        query = query.where(Finding.document_id == document.id)
+    else:
+        query = query.where(Finding.document_id.in_(
+            select(Document.id).where(Document.dossier_id == document.dossier_id)))
+    wanted = normalised(text)
+    target = STATE_OF_DECISION[decision]
+    changed = 0
+    for finding in db.scalars(query):
+        if normalised(finding.text) != wanted or finding.state == target:
+            continue
+        before = {"finding": finding.id, "state": finding.state, "ground": finding.ground}
+        finding.state = target
+        db.add(Decision(finding_id=finding.id, decision=decision, ground=finding.ground, user_id=g.user.id))
+        audit(document.dossier_id, f"finding.{decision}", before,
+              {"finding": finding.id, "state": finding.state, "ground": finding.ground, "scope": scope})
+        changed += 1
+    db.commit()
+    return jsonify(changed=changed), 200

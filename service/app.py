@@ -47,4 +47,6 @@ def create_app(config: dict | None = None) -> Flask:
         message = exc.description if getattr(exc, "woo_message", False) else _MESSAGES.get(code, exc.name + ".")
         return jsonify(error=message), code
 
+    if app.config.get("RECOVER_INTERRUPTED", True):
+        app.extensions["woo_redact"]["analyser"].recover()
     return app
