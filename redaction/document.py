@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pymupdf
 
-from .errors import DamagedInput, EncryptedInput, InputError
+from .errors import DamagedInput, EncryptedInput, InputError, short_reason
 from .findings import Rect
 
 PAGE_BREAK = "\f"
@@ -160,7 +160,7 @@ def _open_pdf(path: Path, data: bytes, password: str | None, normalise: bool = F
             try:
                 fresh = _load(path, pdf.tobytes(garbage=3, no_new_id=True))
             except Exception as exc:
-                raise DamagedInput(f"{path}: the PDF is damaged and cannot be rewritten ({_short(exc)}); "
+                raise DamagedInput(f"{path}: the PDF is damaged and cannot be rewritten ({short_reason(exc)}); "
                                    "repair it (for example by printing it to a new PDF) and try again.") from exc
             pdf.close()
             pdf = fresh
@@ -179,7 +179,7 @@ def _load(path: Path, data: bytes) -> pymupdf.Document:
         pdf.page_count  # a broken page tree raises here
         return pdf
     except Exception as exc:  # MuPDF raises several types for damaged files
-        raise InputError(f"{path}: the PDF is damaged and cannot be opened ({_short(exc)}); "
+        raise InputError(f"{path}: the PDF is damaged and cannot be opened ({short_reason(exc)}); "
                          "ask the sender for an undamaged copy.") from exc
 
 
@@ -224,11 +224,6 @@ def saslprep(text: str) -> str | None:
     return prepared
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:120]
-
-
 def _bake_visible_annotations(pdf: pymupdf.Document) -> None:
     """Make filled-in form fields and visible annotations part of the page content.
 
@@ -270,7 +265,7 @@ def extract(pdf: pymupdf.Document, path: Path | None = None) -> Document:
             raw = page.get_text("rawdict", flags=_TEXT_FLAGS)
         except Exception as exc:
             # A page whose text cannot be read cannot be redacted either: never release it as "no text".
-            raise DamagedInput(f"{path}: page {index + 1} of the PDF cannot be read ({_short(exc)}); repair "
+            raise DamagedInput(f"{path}: page {index + 1} of the PDF cannot be read ({short_reason(exc)}); repair "
                                "the PDF (for example by printing it to a new PDF) and try again.") from exc
         if index:
             separator(PAGE_BREAK)

@@ -68,3 +68,9 @@ class OutputError(RedactionError):
 
 class MissingDependency(RedactionError):
     exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+def short_reason(exc: Exception) -> str:
+    """The first line of a library's error message, short enough to quote in a one-sentence error."""
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:120]

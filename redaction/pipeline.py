@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .analyzer import Engine, get_engine
 from .document import Document, open_document
-from .errors import DamagedInput, ExitCode, InputError, OutputError, RedactionError, VerificationFailed
+from .errors import DamagedInput, ExitCode, OutputError, RedactionError, VerificationFailed
 from .findings import DecisionKind, Finding
 from .render import ReleaseOptions, render_release, render_review, verify_release
 from .render.release import redaction_boxes

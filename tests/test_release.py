@@ -220,3 +220,24 @@ def test_plain_text_is_released_as_text_with_ground_codes(tmp_path):
     assert "Oudejans" not in released and "111222333" not in released and "12345678" not in released
     assert "[5.1.1e]" in released and "[5.1.2e]" in released
     assert "Geachte heer" in released and "Minister De Jonge" in released
+
+
+def test_every_rules_file_comes_from_the_folder_in_woo_redact_rules(tmp_path):
+    import os
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", rules)
+    with open(rules / "email_function_mailboxes.yaml", "a", encoding="utf-8") as fh:
+        fh.write("  - kwaliteitsbureau*\n")
+    text = tmp_path / "mail.txt"
+    text.write_text("Mail naar kwaliteitsbureau@gemeente.nl voor vragen.\n", encoding="utf-8")
+
+    def decision(env):
+        proc = subprocess.run([*WOO_REDACT, "analyze", "--json", str(text)], cwd=REPO, capture_output=True,
+                              text=True, timeout=300, env=env)
+        assert proc.returncode == 0, proc.stderr
+        return {f["entity"]: f["decision"] for f in json.loads(proc.stdout)["findings"]}["EMAIL"]
+
+    assert decision(dict(os.environ)) == "redact"
+    assert decision({**os.environ, "WOO_REDACT_RULES": str(rules)}) == "keep"

@@ -35,7 +35,8 @@ from pathlib import Path
 
 import yaml
 
-RULES_DIR = Path(os.environ.get("WOO_REDACT_RULES", Path(__file__).resolve().parents[2] / "rules"))
+from ..rules import rules_dir
+
 
 # Faker locales whose person names are written in Latin script and occur in Dutch documents.
 FAKER_LOCALES = (
@@ -277,21 +278,22 @@ def get_lexicon() -> Lexicon:
 
 def _load() -> Lexicon:
     t0 = time.perf_counter()
-    interfix_list = [w.lower() for w in _read_lines(RULES_DIR / "names_tussenvoegsels.txt")]
+    rules = rules_dir()
+    interfix_list = [w.lower() for w in _read_lines(rules / "names_tussenvoegsels.txt")]
     interfixes = frozenset(w for w in interfix_list if " " not in w)
-    not_names = frozenset(w.lower() for w in _read_lines(RULES_DIR / "names_not_names.txt"))
-    org_words = frozenset(w.lower() for w in _read_lines(RULES_DIR / "names_org_words.txt"))
-    job_titles = frozenset(w.lower() for w in _read_lines(RULES_DIR / "names_job_titles.txt"))
-    titles = frozenset(w.lower().rstrip(".") for w in _read_lines(RULES_DIR / "names_titles.txt"))
+    not_names = frozenset(w.lower() for w in _read_lines(rules / "names_not_names.txt"))
+    org_words = frozenset(w.lower() for w in _read_lines(rules / "names_org_words.txt"))
+    job_titles = frozenset(w.lower() for w in _read_lines(rules / "names_job_titles.txt"))
+    titles = frozenset(w.lower().rstrip(".") for w in _read_lines(rules / "names_titles.txt"))
     honorifics = tuple(
-        tuple(w.lower().split()) for w in _read_lines(RULES_DIR / "names_honorifics.txt")
+        tuple(w.lower().split()) for w in _read_lines(rules / "names_honorifics.txt")
     )
     try:
-        context = yaml.safe_load((RULES_DIR / "names_context.yaml").read_text(encoding="utf-8")) or {}
+        context = yaml.safe_load((rules / "names_context.yaml").read_text(encoding="utf-8")) or {}
     except OSError:
         context = {}
     try:
-        officials = yaml.safe_load((RULES_DIR / "public_officials.yaml").read_text(encoding="utf-8")) or {}
+        officials = yaml.safe_load((rules / "public_officials.yaml").read_text(encoding="utf-8")) or {}
     except OSError:
         officials = {}
 
@@ -308,9 +310,9 @@ def _load() -> Lexicon:
             sur.add(w[:-1] + "a")
         elif w.endswith("ý") and len(w) > 3:
             sur.add(w[:-1] + "á")
-    for extra in _read_lines(RULES_DIR / "names_first_extra.txt"):
+    for extra in _read_lines(rules / "names_first_extra.txt"):
         first.add(extra.lower())
-    for extra in _read_lines(RULES_DIR / "names_surname_extra.txt"):
+    for extra in _read_lines(rules / "names_surname_extra.txt"):
         sur.add(extra.lower())
     # words that are never a name leave the name lists entirely
     drop = not_names | org_words

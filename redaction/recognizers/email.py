@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import List, Optional
 
 import regex
@@ -12,8 +11,8 @@ import yaml
 from presidio_analyzer import Pattern, RecognizerResult
 
 from ._dutch import DutchPatternRecognizer
+from ..rules import rules_dir
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
 
 # Providers whose addresses always belong to a private person, whatever the local part says.
 CONSUMER_DOMAINS = frozenset(
@@ -32,7 +31,7 @@ def _suffixes() -> tldextract.TLDExtract:
 
 @lru_cache(maxsize=1)
 def _function_words() -> tuple[frozenset, tuple]:
-    data = yaml.safe_load((RULES / "email_function_mailboxes.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((rules_dir() / "email_function_mailboxes.yaml").read_text(encoding="utf-8"))
     words = [str(w).lower() for w in data["function_words"]]
     exact = frozenset(w for w in words if not w.endswith("*"))
     prefixes = tuple(w[:-1] for w in words if w.endswith("*"))

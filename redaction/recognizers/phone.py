@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import List, Optional
 
 import phonenumbers
@@ -15,8 +14,8 @@ from stdnum.nl import bsn
 
 from ._dutch import DutchPatternRecognizer
 from .email import NlEmailRecognizer, is_function_mailbox
+from ..rules import rules_dir
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
 
 # Number types that belong to an organisation by their nature (0800, 0900, 0906, 0909, 085/088
 # is not among them: organisations hand out personal direct lines in those ranges too).
@@ -29,7 +28,7 @@ SERVICE_TYPES = {
 
 @lru_cache(maxsize=1)
 def _context_words() -> tuple["regex.Pattern", "regex.Pattern"]:
-    data = yaml.safe_load((RULES / "phone_context.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((rules_dir() / "phone_context.yaml").read_text(encoding="utf-8"))
 
     def words(key: str) -> "regex.Pattern":
         alternatives = sorted((regex.escape(w).replace(r"\ ", r"\s+") for w in data[key]), key=len, reverse=True)

@@ -7,7 +7,6 @@ is a private person's or an organisation's; ``postcode_city`` uses it as well.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import List, Optional
 
 import regex
@@ -15,8 +14,8 @@ import yaml
 from presidio_analyzer import Pattern, RecognizerResult
 
 from ._dutch import DutchPatternRecognizer
+from ..rules import rules_dir
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
 
 # Street name endings. Left out on purpose: -dam, -veld, -berg, -wijk, -meer (place names:
 # "Amsterdam 3"), -ring and -markt stay in only with a capital and a plausible number.
@@ -61,7 +60,7 @@ _INITIALS_NAME_LINE = regex.compile(
 
 @lru_cache(maxsize=1)
 def _context() -> dict:
-    data = yaml.safe_load((RULES / "street_address_context.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((rules_dir() / "street_address_context.yaml").read_text(encoding="utf-8"))
 
     def words(items, flags=0, prefix=r"(?<![\w])", suffix=r"(?![\w])") -> "regex.Pattern":
         alternatives = sorted((regex.escape(str(w)).replace(r"\ ", r"\s+") for w in items), key=len, reverse=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pymupdf
 from pymupdf import mupdf
 
-from ..errors import DamagedInput
+from ..errors import DamagedInput, short_reason
 from ..findings import Finding, Rect
 
 RASTER_DPI = 150
@@ -94,7 +94,7 @@ def render_release(pdf: pymupdf.Document, boxes: list[Box], redacted_texts: list
     try:
         pdf.save(str(out), garbage=4, deflate=True, clean=False, incremental=False, no_new_id=False)
     except Exception as exc:
-        raise DamagedInput(f"the redacted PDF cannot be saved ({_short(exc)}); repair the PDF (for example "
+        raise DamagedInput(f"the redacted PDF cannot be saved ({short_reason(exc)}); repair the PDF (for example "
                            "by printing it to a new PDF) and try again.") from exc
     return rasterised
 
@@ -143,16 +143,11 @@ def redact_page(page: pymupdf.Page, rects: list[pymupdf.Rect], fill) -> None:
     shape.commit()
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:120]
-
-
 def _page(pdf: pymupdf.Document, index: int) -> pymupdf.Page:
     try:
         return pdf[index]
     except Exception as exc:
-        raise DamagedInput(f"page {index + 1} cannot be loaded for redaction ({_short(exc)}); repair the PDF "
+        raise DamagedInput(f"page {index + 1} cannot be loaded for redaction ({short_reason(exc)}); repair the PDF "
                            "(for example by printing it to a new PDF) and try again.") from exc
 
 
@@ -181,7 +176,7 @@ def _rasterise(pdf: pymupdf.Document, page: pymupdf.Page, boxes: list[Box], fill
         page.set_rotation(rotation)
         return page
     except Exception as exc:
-        raise DamagedInput(f"page {page.number + 1} cannot be redacted ({_short(exc)}); repair the PDF (for "
+        raise DamagedInput(f"page {page.number + 1} cannot be redacted ({short_reason(exc)}); repair the PDF (for "
                            "example by printing it to a new PDF) and try again.") from exc
 
 
@@ -305,7 +300,7 @@ def _clean_page(pdf: pymupdf.Document, page: pymupdf.Page, patterns: list[re.Pat
         else:
             pdf.xref_set_key(page.xref, "Annots", "null")
     except Exception as exc:
-        raise DamagedInput(f"the annotations of page {page.number + 1} cannot be removed ({_short(exc)}); repair "
+        raise DamagedInput(f"the annotations of page {page.number + 1} cannot be removed ({short_reason(exc)}); repair "
                            "the PDF (for example by printing it to a new PDF) and try again.") from exc
     # Other objects (the structure tree, a field's parent) may still point at a removed annotation, and
     # would keep it and its values in the file: empty it.
