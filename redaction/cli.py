@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     add = users_sub.add_parser("add", help="create a user and print its API token (the last line)")
     add.add_argument("name", metavar="NAME")
     add.add_argument("--role", required=True, choices=["officer", "reviewer", "admin"])
+    add.add_argument("--password", action="store_true",
+                     help="also set a password for the web interface: asked twice on a terminal, "
+                          "else read from the first line of standard input")
     add.add_argument("--data", metavar="DIR", help="data folder (default: $WOO_REDACT_DATA or ./data)")
 
     serve = sub.add_parser("serve", help="run the review service (HTTP) with waitress")
@@ -108,13 +111,18 @@ def _users(args) -> int:
         print(f"woo-redact: the review service is not installed ({exc.name} is missing); "
               "run `make install`.", file=sys.stderr)
         return int(ExitCode.MISSING_DEPENDENCY)
+    password = None
+    if args.password:
+        password = _read_password()
+        if password is None:
+            return int(ExitCode.BAD_ARGS)
     # Only a running server resumes interrupted analyses; adding a user must not start one beside it.
     config = {"RECOVER_INTERRUPTED": False}
     if args.data:
         config["DATA_DIR"] = args.data
     app = create_app(config)
     try:
-        user, token = add_user(app, args.name, args.role)
+        user, token = add_user(app, args.name, args.role, password=password)
     except ValueError as exc:
         print(f"woo-redact: {exc}", file=sys.stderr)
         return int(ExitCode.BAD_ARGS)
@@ -123,6 +131,27 @@ def _users(args) -> int:
     print(f"created {user.role} {user.name!r}; the API token below is shown only once:")
     print(token)
     return int(ExitCode.OK)
+
+
+MIN_PASSWORD = 8
+
+
+def _read_password() -> str | None:
+    """A new password: asked twice on a terminal, else the first line of standard input."""
+    import getpass
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("password: ")
+        if getpass.getpass("password again: ") != password:
+            print("woo-redact: the two passwords differ; nothing was created.", file=sys.stderr)
+            return None
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < MIN_PASSWORD:
+        print(f"woo-redact: a password needs at least {MIN_PASSWORD} characters; nothing was created.",
+              file=sys.stderr)
+        return None
+    return password
 
 
 def _serve(args) -> int:

@@ -71,7 +71,7 @@ def redact_file(path: str | os.PathLike, out: Path, review_out: Path | None = No
             findings = engine.analyze(document, terms=terms)
             chosen = accepted(findings)
             kept = [f.text for f in findings if f.decision is DecisionKind.KEEP]
-            _write_atomic(out, lambda tmp: render_text_release(document.text, chosen, tmp,
+            write_atomic(out, lambda tmp: render_text_release(document.text, chosen, tmp,
                                                                engine.rules.format_ground, kept))
             result.counts_per_entity = dict(Counter(f.entity for f in chosen))
             result.counts_per_ground = dict(Counter(f.ground for f in chosen if f.ground))
@@ -81,61 +81,21 @@ def redact_file(path: str | os.PathLike, out: Path, review_out: Path | None = No
         findings = engine.analyze(document, terms=terms)
         fmt = engine.rules.format_ground
         if review_out is not None:
-            _write_atomic(review_out, lambda tmp: render_review(document.pdf, findings, tmp, fmt))
+            write_atomic(review_out, lambda tmp: render_review(document.pdf, findings, tmp, fmt))
             result.review = str(review_out)
-        pages = len(document.pages)
+        first = findings
 
-        def write_release(tmp: Path) -> None:
-            nonlocal document, findings
-            # Attempt 1 works on the file as read. A file whose edits MuPDF loses on save, or whose saving
-            # or redaction fails, gets attempt 2 on a normalised copy (rewritten and re-read in memory,
-            # analysed again); pages where characters then still sit under a box get attempt 3, which
-            # turns just those pages into pictures with the boxes painted in. Every attempt is verified
-            # on the saved file; if none passes, no release file is left.
-            rasterise: set[int] = set()
-            failure: RedactionError | None = None
-            for attempt in range(3):
-                if attempt:
-                    if attempt == 2:
-                        report = getattr(failure, "report", None)
-                        if report is None or not report.box_pages or report.other_problems:
-                            break
-                        rasterise = set(report.box_pages)
-                    document.close()
-                    document = None
-                    try:
-                        document = open_document(path, password=password, normalise=True)
-                    except RedactionError:
-                        break
-                    if len(document.pages) != pages:
-                        break
-                    findings = engine.analyze(document, terms=terms)
-                chosen = [f for f in accepted(findings) if f.page is not None]
-                boxes = redaction_boxes(chosen, fmt)
-                redacted_texts = [f.text for f in chosen]
-                kept_texts = [f.text for f in findings if f.decision is DecisionKind.KEEP]
-                try:
-                    rasterised = render_release(document.pdf, boxes, redacted_texts, tmp, options, rasterise)
-                except DamagedInput as exc:
-                    failure = exc
-                    continue
-                report = verify_release(tmp, boxes, redacted_texts, kept_texts, pages=pages)
-                if report.ok:
-                    result.counts_per_entity = dict(Counter(f.entity for f in chosen))
-                    result.counts_per_ground = dict(Counter(f.ground for f in chosen if f.ground))
-                    result.warnings += [f"page {p + 1} was turned into an image: its text could not be removed "
-                                        "otherwise" for p in rasterised]
-                    return
-                failure = VerificationFailed(
-                    f"{path}: verification failed, {report.problems[0]}; no release file was written, "
-                    "review this document by hand."
-                )
-                failure.report = report
-            if isinstance(failure, DamagedInput):
-                raise DamagedInput(f"{path}: {failure}") from failure
-            raise failure
+        def choose(doc: Document) -> tuple[list[Finding], list[str]]:
+            nonlocal first
+            current, first = (first if first is not None else engine.analyze(doc, terms=terms)), None
+            return accepted(current), [f.text for f in current if f.decision is DecisionKind.KEEP]
 
-        _write_atomic(out, write_release)
+        opened, document = document, None
+        chosen, warnings = release_pdf(path, out, choose, password=password, options=options, format_ground=fmt,
+                                       opened=opened)
+        result.counts_per_entity = dict(Counter(f.entity for f in chosen))
+        result.counts_per_ground = dict(Counter(f.ground for f in chosen if f.ground))
+        result.warnings += warnings
     except RedactionError as exc:
         result.status, result.exit_code, result.error = "failed", int(exc.exit_code), str(exc)
         result.output = None
@@ -152,7 +112,79 @@ def redact_file(path: str | os.PathLike, out: Path, review_out: Path | None = No
     return result
 
 
-def _write_atomic(target: Path, write) -> None:
+def release_pdf(path: str | os.PathLike, out: Path, choose, password: str | None = None,
+                options: ReleaseOptions | None = None, format_ground=str, opened: Document | None = None
+                ) -> tuple[list[Finding], list[str]]:
+    """Write the verified release of the PDF at ``path`` to ``out`` (atomically); raise if none passes.
+
+    ``choose(document)`` returns the findings to redact and the texts deliberately kept visible; it is
+    called once per attempt, each time on a freshly opened document. Attempt 1 works on the file as read.
+    A file whose edits MuPDF loses on save, or whose saving or redaction fails, gets attempt 2 on a
+    normalised copy (rewritten and re-read in memory); pages where characters then still sit under a box
+    get attempt 3, which turns just those pages into pictures with the boxes painted in. Every attempt is
+    verified on the saved file; if none passes, no release file is left. Returns the redacted findings
+    and warnings for the report. ``opened``, the document already read from ``path``, saves reading it
+    again for attempt 1; it is closed here.
+    """
+    outcome: tuple[list[Finding], list[str]] | None = None
+
+    def write(tmp: Path) -> None:
+        nonlocal outcome, opened
+        document, opened = (opened or open_document(path, password=password)), None
+        pages = len(document.pages)
+        rasterise: set[int] = set()
+        failure: RedactionError | None = None
+        try:
+            for attempt in range(3):
+                if attempt:
+                    if attempt == 2:
+                        report = getattr(failure, "report", None)
+                        if report is None or not report.box_pages or report.other_problems:
+                            break
+                        rasterise = set(report.box_pages)
+                    document.close()
+                    document = None
+                    try:
+                        document = open_document(path, password=password, normalise=True)
+                    except RedactionError:
+                        break
+                    if len(document.pages) != pages:
+                        break
+                chosen, kept_texts = choose(document)
+                chosen = [f for f in chosen if f.page is not None]
+                boxes = redaction_boxes(chosen, format_ground)
+                redacted_texts = [f.text for f in chosen]
+                try:
+                    rasterised = render_release(document.pdf, boxes, redacted_texts, tmp, options, rasterise)
+                except DamagedInput as exc:
+                    failure = exc
+                    continue
+                report = verify_release(tmp, boxes, redacted_texts, kept_texts, pages=pages)
+                if report.ok:
+                    outcome = chosen, [f"page {p + 1} was turned into an image: its text could not be removed "
+                                       "otherwise" for p in rasterised]
+                    return
+                failure = VerificationFailed(
+                    f"{path}: verification failed, {report.problems[0]}; no release file was written, "
+                    "review this document by hand."
+                )
+                failure.report = report
+        finally:
+            if document is not None:
+                document.close()
+        if isinstance(failure, DamagedInput):
+            raise DamagedInput(f"{path}: {failure}") from failure
+        raise failure
+
+    try:
+        write_atomic(out, write)
+    finally:
+        if opened is not None:  # the output folder could not be written: ``write`` never ran
+            opened.close()
+    return outcome
+
+
+def write_atomic(target: Path, write) -> None:
     """Write through a temporary file in the target's folder; the target appears only when complete."""
     target = Path(target)
     try:

@@ -1,86 +1,72 @@
-"""The JSON API, version 1. Every endpoint checks the bearer token and the caller's role."""
+"""The JSON API, version 1, described by ``/api/v1/openapi.json``.
+
+Every endpoint authenticates (bearer token, or the web session with its CSRF token), checks the role and
+checks that the caller may see the dossier; errors are one sentence in ``{"error": ...}``.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from functools import wraps
+from datetime import date
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request, send_file
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.utils import secure_filename
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import storage
-from .models import AuditEvent, Decision, Document, Dossier, Finding, User
+from . import exports, review
+from .auth import db, may_see, require, visible_dossier_ids
+from .intake import accept_uploads
+from .models import AuditEvent, Document, Dossier, DossierMember, Finding, User
+from .review import ReviewError, audit
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_TITLE = 300
 MAX_CASE_NUMBER = 100
 MAX_COMMENT = 2000
-STATE_OF_DECISION = {"accept": "accepted", "reject": "rejected"}
+MAX_TEXT = 500
+EDITORS = ("officer", "admin")  # create dossiers, upload, manage members
+DECIDERS = ("reviewer", "admin")  # decide findings, add redactions, approve
 
 
-class ApiError(HTTPException):
-    """An error whose one-sentence description is sent to the client as {"error": ...}."""
-
-    woo_message = True
-
-    def __init__(self, code: int, message: str):
-        super().__init__(description=message)
-        self.code = code
+def error_response(code: int, message: str):
+    return jsonify(error=message), code
 
 
-def session():
-    if "db" not in g:
-        g.db = current_app.extensions["woo_redact"]["sessions"]()
-    return g.db
+# --- looking things up, with the caller's right to see them ----------------------------------------------
+
+def visible_dossier(dossier_id: int) -> Dossier:
+    dossier = db().get(Dossier, dossier_id)
+    if dossier is None or not may_see(g.user, dossier.id):
+        raise ReviewError(404, f"There is no dossier {dossier_id}.")
+    return dossier
 
 
-@api.teardown_app_request
-def _close_session(_exc):
-    db = g.pop("db", None)
-    if db is not None:
-        db.close()
+def visible_document(document_id: int) -> Document:
+    document = db().get(Document, document_id)
+    if document is None or not may_see(g.user, document.dossier_id):
+        raise ReviewError(404, f"There is no document {document_id}.")
+    return document
 
 
-def require(*roles: str):
-    """Authenticate by ``Authorization: Bearer <token>`` (401) and check the role (403)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            header = request.headers.get("Authorization", "")
-            scheme, _, token = header.partition(" ")
-            token = token.strip()
-            if scheme.lower() != "bearer" or not token:
-                raise ApiError(401, "A valid API token is needed (Authorization: Bearer ...).")
-            user = session().scalar(select(User).where(User.token_hash == User.hash_token(token)))
-            if user is None:
-                raise ApiError(401, "The API token is not valid.")
-            if roles and user.role not in roles:
-                raise ApiError(403, f"Your role ({user.role}) does not allow this; it needs {' or '.join(roles)}.")
-            g.user = user
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
+def visible_finding(finding_id: int, lock: bool = False) -> Finding:
+    query = select(Finding).where(Finding.id == finding_id)
+    if lock:
+        query = query.with_for_update()
+    finding = db().scalar(query)
+    if finding is None or not may_see(g.user, finding.document.dossier_id):
+        raise ReviewError(404, f"There is no finding {finding_id}.")
+    return finding
 
 
-def get_or_404(model, ident: int, name: str):
-    obj = session().get(model, ident)
-    if obj is None:
-        raise ApiError(404, f"There is no {name} {ident}.")
-    return obj
-
+# --- reading the request ---------------------------------------------------------------------------------
 
 def json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
+        raise ReviewError(400, "The request body must be a JSON object.")
     return body
 
 
@@ -89,132 +75,329 @@ def text_field(body: dict, name: str, limit: int, required: bool = True) -> str 
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value.strip()):
-        raise ApiError(400, f"The field {name!r} must be a non-empty text.")
+        raise ReviewError(400, f"The field {name!r} must be a non-empty text.")
     value = value.strip()
     if len(value) > limit:
-        raise ApiError(400, f"The field {name!r} is longer than {limit} characters.")
+        raise ReviewError(400, f"The field {name!r} is longer than {limit} characters.")
     return value
 
 
-def audit(dossier_id: int | None, action: str, before: dict | None = None, after: dict | None = None) -> None:
-    session().add(AuditEvent(dossier_id=dossier_id, user_id=g.user.id, action=action, before=before, after=after))
+def date_field(body: dict, name: str) -> date | None:
+    value = body.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ReviewError(400, f"The field {name!r} must be a date written as YYYY-MM-DD.") from None
+
+
+# --- what the API returns --------------------------------------------------------------------------------
+
+def dossier_json(dossier: Dossier, with_documents: bool = False) -> dict:
+    data = {"id": dossier.id, "title": dossier.title, "case_number": dossier.case_number,
+            "received_on": dossier.received_on.isoformat() if dossier.received_on else None,
+            "deadline": dossier.deadline.isoformat() if dossier.deadline else None,
+            "members": [m.name for m in dossier.members]}
+    if with_documents:
+        data["documents"] = [document_json(d) for d in dossier.documents]
+    return data
+
+
+def document_json(document: Document) -> dict:
+    return {"id": document.id, "dossier_id": document.dossier_id, "filename": document.filename,
+            "status": document.status, "pages": document.pages, "error": document.error}
+
+
+def finding_json(f: Finding) -> dict:
+    return {"id": f.id, "entity": f.entity, "text": f.text, "page": f.page, "rects": f.rects,
+            "more_pages": f.more_pages, "ground": f.ground, "score": f.score, "state": f.state,
+            "reason": f.reason}
+
+
+# --- dossiers --------------------------------------------------------------------------------------------
+
+@api.get("/openapi.json")
+def openapi():
+    from .openapi import document
+
+    return jsonify(document())
+
+
+def create_dossier_from(body: dict, user: User) -> Dossier:
+    dossier = Dossier(title=text_field(body, "title", MAX_TITLE),
+                      case_number=text_field(body, "case_number", MAX_CASE_NUMBER),
+                      received_on=date_field(body, "received_on"), deadline=date_field(body, "deadline"),
+                      created_by=user.id)
+    session = db()
+    session.add(dossier)
+    session.flush()
+    session.add(DossierMember(dossier_id=dossier.id, user_id=user.id))
+    audit(session, user, dossier.id, "dossier.create", None,
+          {"title": dossier.title, "case_number": dossier.case_number,
+           "received_on": body.get("received_on") or None, "deadline": body.get("deadline") or None})
+    return dossier
 
 
 @api.post("/dossiers")
-@require("officer", "admin")
+@require(*EDITORS)
 def create_dossier():
-    body = json_body()
-    dossier = Dossier(title=text_field(body, "title", MAX_TITLE),
-                      case_number=text_field(body, "case_number", MAX_CASE_NUMBER))
-    db = session()
-    db.add(dossier)
-    db.flush()
-    audit(dossier.id, "dossier.create", None, {"title": dossier.title, "case_number": dossier.case_number})
-    db.commit()
+    dossier = create_dossier_from(json_body(), g.user)
+    db().commit()
     return jsonify(id=dossier.id), 201
 
 
-@api.post("/dossiers/<int:dossier_id>/documents")
-@require("officer", "admin")
-def upload_documents(dossier_id: int):
-    dossier = get_or_404(Dossier, dossier_id, "dossier")
+@api.get("/dossiers")
+@require()
+def list_dossiers():
+    query = select(Dossier).order_by(Dossier.id.desc())
+    visible = visible_dossier_ids(g.user)
+    if visible is not None:
+        query = query.where(Dossier.id.in_(visible))
+    return jsonify([dossier_json(d) for d in db().scalars(query)])
+
+
+@api.get("/dossiers/<int:dossier_id>")
+@require()
+def get_dossier(dossier_id: int):
+    return jsonify(dossier_json(visible_dossier(dossier_id), with_documents=True))
+
+
+def add_member_to(dossier: Dossier, name: str, user: User) -> User:
+    session = db()
+    member = session.scalar(select(User).where(User.name == name))
+    if member is None:
+        raise ReviewError(400, f"There is no user named {name!r}.")
+    if session.get(DossierMember, (dossier.id, member.id)) is None:
+        session.add(DossierMember(dossier_id=dossier.id, user_id=member.id))
+        audit(session, user, dossier.id, "dossier.member_add", None, {"user": member.name, "role": member.role})
+    return member
+
+
+@api.post("/dossiers/<int:dossier_id>/members")
+@require(*EDITORS)
+def add_member(dossier_id: int):
+    dossier = visible_dossier(dossier_id)
+    member = add_member_to(dossier, text_field(json_body(), "user", 100), g.user)
+    db().commit()
+    return jsonify(user=member.name, role=member.role), 201
+
+
+# --- documents -------------------------------------------------------------------------------------------
+
+def uploaded_files():
     try:
-        files = request.files.getlist("file")
+        return request.files.getlist("file")
     except RequestEntityTooLarge:
-        raise ApiError(413, f"The upload is larger than the limit of "
-                            f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB.") from None
-    if not files:
-        raise ApiError(400, "Send one or more PDF files in the multipart field 'file'.")
-    contents = []
-    for upload in files:
-        content = upload.read()
-        name = upload.filename or "document.pdf"
-        if not content:
-            raise ApiError(400, f"The file {name!r} is empty.")
-        if not storage.looks_like_pdf(content):
-            raise ApiError(415, f"The file {name!r} is not a PDF (checked by its content).")
-        contents.append((secure_filename(name) or "document.pdf", content))
-    db = session()
-    documents = []
-    for name, content in contents:
-        digest = storage.store(current_app.config["DATA_DIR"], content)
-        document = Document(dossier_id=dossier.id, filename=name[:255], sha256=digest, status="queued")
-        db.add(document)
-        db.flush()
-        audit(dossier.id, "document.upload", None, {"document": document.id, "filename": name, "sha256": digest})
-        documents.append(document)
-    db.commit()
+        raise ReviewError(413, f"The upload is larger than the limit of "
+                               f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB.") from None
+
+
+def upload_into(dossier: Dossier) -> list[Document]:
+    documents = accept_uploads(db(), g.user, dossier, uploaded_files(), current_app.config["DATA_DIR"],
+                               current_app.config["MAX_PAGES"])
+    db().commit()
     analyser = current_app.extensions["woo_redact"]["analyser"]
     for document in documents:
         analyser.submit(document.id)
+    return documents
+
+
+@api.post("/dossiers/<int:dossier_id>/documents")
+@require(*EDITORS)
+def upload_documents(dossier_id: int):
+    documents = upload_into(visible_dossier(dossier_id))
     return jsonify([{"id": d.id, "status": d.status} for d in documents]), 201
 
 
 @api.get("/documents/<int:document_id>")
 @require()
 def get_document(document_id: int):
-    document = get_or_404(Document, document_id, "document")
-    return jsonify(id=document.id, status=document.status, pages=document.pages, error=document.error)
+    document = visible_document(document_id)
+    data = document_json(document)
+    data["reviewed_pages"] = review.reviewed_pages(db(), document)
+    data["undecided"] = review.undecided(db(), document)
+    return jsonify(data)
+
+
+def retry_analysis(document: Document) -> None:
+    if document.status != "failed":
+        raise ReviewError(409, f"Document {document.id} is {document.status}; only a failed analysis is retried.")
+    session = db()
+    for finding in document.findings:
+        if finding.recognizer == "manual" or finding.decisions:
+            raise ReviewError(409, f"Document {document.id} already has decisions; it is not analysed again.")
+    for finding in list(document.findings):
+        session.delete(finding)
+    document.status, document.error = "queued", None
+    audit(session, g.user, document.dossier_id, "document.retry", None, {"document": document.id})
+    session.commit()
+    current_app.extensions["woo_redact"]["analyser"].submit(document.id)
+
+
+@api.post("/documents/<int:document_id>/retry")
+@require(*EDITORS, "reviewer")
+def retry(document_id: int):
+    document = visible_document(document_id)
+    retry_analysis(document)
+    return jsonify(id=document.id, status=document.status), 202
 
 
 @api.get("/documents/<int:document_id>/findings")
 @require()
 def list_findings(document_id: int):
-    get_or_404(Document, document_id, "document")
-    findings = session().scalars(select(Finding).where(Finding.document_id == document_id).order_by(Finding.id))
-    return jsonify([{
-        "id": f.id, "entity": f.entity, "text": f.text, "page": f.page, "rects": f.rects, "ground": f.ground,
-        "score": f.score, "state": f.state, "reason": f.reason,
-    } for f in findings])
+    visible_document(document_id)
+    findings = db().scalars(select(Finding).where(Finding.document_id == document_id).order_by(Finding.id))
+    return jsonify([finding_json(f) for f in findings])
 
+
+# --- decisions -------------------------------------------------------------------------------------------
 
 @api.post("/findings/<int:finding_id>/decision")
-@require("reviewer", "admin")
+@require(*DECIDERS)
 def decide(finding_id: int):
-    db = session()
-    finding = db.scalar(select(Finding).where(Finding.id == finding_id).with_for_update())
-    if finding is None:
-        raise ApiError(404, f"There is no finding {finding_id}.")
+    finding = visible_finding(finding_id, lock=True)
     body = json_body()
-    decision = body.get("decision")
-    if decision not in STATE_OF_DECISION:
-        raise ApiError(400, "The field 'decision' must be \"accept\" or \"reject\".")
-    ground = text_field(body, "ground", 40, required=False)
-    if ground is not None:
-        from redaction.rules import load_rules
-
-        if ground not in load_rules().grounds:
-            raise ApiError(400, f"{ground!r} is not a Woo ground this organisation allows.")
-    comment = text_field(body, "comment", MAX_COMMENT, required=False)
-    before = {"state": finding.state, "ground": finding.ground}
-    finding.state = STATE_OF_DECISION[decision]
-    if ground is not None:
-        finding.ground = ground
-    db.add(Decision(finding_id=finding.id, decision=decision, ground=finding.ground, comment=comment,
-                    user_id=g.user.id))
-    audit(finding.document.dossier_id, f"finding.{decision}",
-          {"finding": finding.id, **before}, {"finding": finding.id, "state": finding.state, "ground": finding.ground,
-                                              "comment": comment})
-    db.commit()
+    review.decide(db(), g.user, finding, review.check_decision(body.get("decision")),
+                  text_field(body, "ground", 40, required=False), text_field(body, "comment", MAX_COMMENT, False))
+    db().commit()
     return jsonify(id=finding.id, state=finding.state, ground=finding.ground), 200
 
+
+@api.post("/documents/<int:document_id>/decisions")
+@require(*DECIDERS)
+def decide_by_text(document_id: int):
+    document = visible_document(document_id)
+    body = json_body()
+    changed = review.decide_many(db(), g.user, document, review.check_decision(body.get("decision")),
+                                 text=text_field(body, "text", MAX_TEXT, required=not body.get("all")),
+                                 scope=body.get("scope", "document"),
+                                 ground=text_field(body, "ground", 40, required=False),
+                                 comment=text_field(body, "comment", MAX_COMMENT, required=False))
+    db().commit()
+    return jsonify(changed=changed), 200
+
+
+@api.post("/documents/<int:document_id>/redactions")
+@require(*DECIDERS)
+def add_redaction(document_id: int):
+    document = visible_document(document_id)
+    body = json_body()
+    ground = text_field(body, "ground", 40, required=False)
+    comment = text_field(body, "comment", MAX_COMMENT, required=False)
+    data_dir = current_app.config["DATA_DIR"]
+    if "text" in body:
+        findings = review.add_manual_text(db(), g.user, document, data_dir, text_field(body, "text", MAX_TEXT),
+                                          ground, comment)
+    elif "rect" in body:
+        findings = [review.add_manual_rect(db(), g.user, document, data_dir, body.get("page"), body.get("rect"),
+                                           bool(body.get("words")), ground, comment)]
+    else:
+        raise ReviewError(400, "Send {\"page\", \"rect\"} for an area or {\"text\"} for every occurrence of a text.")
+    db().commit()
+    return jsonify([finding_json(f) for f in findings]), 201
+
+
+@api.post("/documents/<int:document_id>/reviewed-pages")
+@require(*DECIDERS)
+def mark_pages(document_id: int):
+    document = visible_document(document_id)
+    body = json_body()
+    pages = body.get("pages")
+    if not isinstance(pages, list) or not pages:
+        raise ReviewError(400, "The field 'pages' must be a list of page numbers (0-based).")
+    reviewed = review.mark_pages(db(), g.user, document, pages, body.get("reviewed", True) is not False)
+    db().commit()
+    return jsonify(reviewed_pages=reviewed), 200
+
+
+@api.post("/documents/<int:document_id>/approve")
+@require(*DECIDERS)
+def approve(document_id: int):
+    document = visible_document(document_id)
+    review.approve(db(), g.user, document)
+    db().commit()
+    return jsonify(id=document.id, approved_by=g.user.name), 201
+
+
+# --- exports ---------------------------------------------------------------------------------------------
+
+def review_pdf(document: Document):
+    if document.status != "ready":
+        raise ReviewError(409, f"Document {document.id} is {document.status}; wait until its analysis is ready.")
+    path = exports.write_review(current_app.config["DATA_DIR"], document, list(document.findings))
+    return _pdf(path, document, "review")
+
+
+def release_pdf(document: Document, force: bool):
+    """The verified release: 409 while suggestions are open (an admin may force), or without four-eyes approval."""
+    from redaction.errors import RedactionError
+
+    session = db()
+    if document.status != "ready":
+        raise ReviewError(409, f"Document {document.id} is {document.status}; wait until its analysis is ready.")
+    open_count = review.undecided(session, document)
+    if force and g.user.role != "admin":
+        raise ReviewError(403, "Only an admin may force a release while suggestions are undecided.")
+    blockers = []
+    if open_count and not force:
+        blockers.append(f"{open_count} suggestions are still undecided")
+    if current_app.config["FOUR_EYES"] and review.valid_approval(session, document) is None:
+        blockers.append("a second reviewer has not approved the decisions (four-eyes)")
+    if blockers:
+        raise ReviewError(409, f"The release of document {document.id} is not possible yet: {'; '.join(blockers)}.")
+    forced = bool(force and open_count)
+    try:
+        path, warnings, boxes = exports.write_release(current_app.config["DATA_DIR"], document,
+                                                      list(document.findings), include_suggested=forced)
+    except RedactionError as exc:
+        audit(session, g.user, document.dossier_id, "document.release_failed", None,
+              {"document": document.id, "error": str(exc)})
+        session.commit()
+        raise ReviewError(422, f"No verified release could be made: {exc}") from None
+    audit(session, g.user, document.dossier_id, "document.release", None,
+          {"document": document.id, "redacted": boxes, "forced": forced,
+           "undecided_redacted": open_count if forced else 0, "warnings": warnings})
+    session.commit()
+    return _pdf(path, document, "openbaar")
+
+
+def _pdf(path, document: Document, label: str):
+    stem = document.filename[:-4] if document.filename.lower().endswith(".pdf") else document.filename
+    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{stem}-{label}.pdf", max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def truthy(value: str | None) -> bool:
+    return (value or "").lower() in ("1", "true", "yes", "ja")
+
+
+@api.get("/documents/<int:document_id>/review.pdf")
+@require()
+def get_review_pdf(document_id: int):
+    return review_pdf(visible_document(document_id))
+
+
+@api.get("/documents/<int:document_id>/release.pdf")
+@require()
+def get_release_pdf(document_id: int):
+    return release_pdf(visible_document(document_id), truthy(request.args.get("force")))
+
+
+# --- the audit trail -------------------------------------------------------------------------------------
 
 AUDIT_COLUMNS = ("who", "when", "action", "before", "after")
 
 
-@api.get("/dossiers/<int:dossier_id>/audit")
-@require("reviewer", "officer", "admin")
-def dossier_audit(dossier_id: int):
-    get_or_404(Dossier, dossier_id, "dossier")
-    output = request.args.get("format", "json")
-    if output not in ("json", "csv"):
-        raise ApiError(400, "The parameter 'format' must be \"json\" or \"csv\".")
-    events = session().scalars(select(AuditEvent).where(AuditEvent.dossier_id == dossier_id)
-                               .order_by(AuditEvent.id))
-    rows = [{"who": e.user.name if e.user else None, "when": e.at.isoformat(), "action": e.action,
+def audit_rows(dossier_id: int) -> list[dict]:
+    events = db().scalars(select(AuditEvent).where(AuditEvent.dossier_id == dossier_id).order_by(AuditEvent.id))
+    return [{"who": e.user.name if e.user else None, "when": e.at.isoformat(), "action": e.action,
              "before": e.before, "after": e.after} for e in events]
-    if output == "json":
-        return jsonify(rows)
+
+
+def audit_csv(dossier_id: int, rows: list[dict]) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(AUDIT_COLUMNS)
@@ -226,40 +409,12 @@ def dossier_audit(dossier_id: int):
                     headers={"Content-Disposition": f'attachment; filename="dossier-{dossier_id}-audit.csv"'})
 
 
-def normalised(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-@api.post("/documents/<int:document_id>/decisions")
-@require("reviewer", "admin")
-def decide_by_text(document_id: int):
-    db = session()
-    document = get_or_404(Document, document_id, "document")
-    body = json_body()
-    text = text_field(body, "text", MAX_COMMENT)
-    decision = body.get("decision")
-    if decision not in STATE_OF_DECISION:
-        raise ApiError(400, "The field 'decision' must be \"accept\" or \"reject\".")
-    scope = body.get("scope", "document")
-    if scope not in ("document", "dossier"):
-        raise ApiError(400, "The field 'scope' must be \"document\" or \"dossier\".")
-    query = select(Finding).order_by(Finding.id).with_for_update()
-    if scope == "document":
-        query = query.where(Finding.document_id == document.id)
-    else:
-        query = query.where(Finding.document_id.in_(
-            select(Document.id).where(Document.dossier_id == document.dossier_id)))
-    wanted = normalised(text)
-    target = STATE_OF_DECISION[decision]
-    changed = 0
-    for finding in db.scalars(query):
-        if normalised(finding.text) != wanted or finding.state == target:
-            continue
-        before = {"finding": finding.id, "state": finding.state, "ground": finding.ground}
-        finding.state = target
-        db.add(Decision(finding_id=finding.id, decision=decision, ground=finding.ground, user_id=g.user.id))
-        audit(document.dossier_id, f"finding.{decision}", before,
-              {"finding": finding.id, "state": finding.state, "ground": finding.ground, "scope": scope})
-        changed += 1
-    db.commit()
-    return jsonify(changed=changed), 200
+@api.get("/dossiers/<int:dossier_id>/audit")
+@require()
+def dossier_audit(dossier_id: int):
+    visible_dossier(dossier_id)
+    output = request.args.get("format", "json")
+    if output not in ("json", "csv"):
+        raise ReviewError(400, "The parameter 'format' must be \"json\" or \"csv\".")
+    rows = audit_rows(dossier_id)
+    return jsonify(rows) if output == "json" else audit_csv(dossier_id, rows)

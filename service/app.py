@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from . import db
+from . import auth, db
 from .analysis import Analyser
 from .config import settings
+from .review import ReviewError
 
 _MESSAGES = {
     400: "The request is not valid.",
@@ -15,13 +16,26 @@ _MESSAGES = {
     403: "Your role does not allow this.",
     404: "There is no such resource.",
     405: "This method is not allowed here.",
+    409: "This cannot be done in the current state.",
     413: "The upload is larger than the size limit.",
     415: "This file type is not supported.",
 }
 
+# What a browser may do with our pages: only our own scripts, styles and images, no framing, no sniffing.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; style-src-attr 'unsafe-inline'; "
+                               "script-src 'self'; "
+                               "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the service: settings, database (migrated to the newest revision), API, background analysis."""
+    """Build the service: settings, database (migrated to the newest revision), API, pages, background analysis."""
     app = Flask(__name__)
     app.config.update(settings(config))
     data = app.config["DATA_DIR"]
@@ -32,20 +46,44 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["woo_redact"] = {
         "engine": engine,
         "sessions": db.make_sessionmaker(engine),
+        "write_sessions": db.make_sessionmaker(engine, writes=True),
         "analyser": Analyser(app),
     }
+    auth.init_app(app)
 
     from .api import api
+    from .web import web
 
+    auth.csrf.exempt(api)  # token requests need no CSRF token; session requests are checked in auth.require
     app.register_blueprint(api)
+    app.register_blueprint(web)
+
+    def is_api() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(ReviewError)
+    @app.errorhandler(auth.AuthError)
+    def _refused(exc):
+        if is_api():
+            return jsonify(error=exc.message), exc.code
+        if exc.code == 401:
+            return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+        return render_template("error.html", code=exc.code, message=exc.message), exc.code
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        if not request.path.startswith("/api/"):
-            return exc
         code = exc.code or 500
-        message = exc.description if getattr(exc, "woo_message", False) else _MESSAGES.get(code, exc.name + ".")
-        return jsonify(error=message), code
+        if is_api():
+            return jsonify(error=_MESSAGES.get(code, exc.name + ".")), code
+        return render_template("error.html", code=code, message=exc.description), code
+
+    @app.after_request
+    def _security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.endpoint and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
     if app.config.get("RECOVER_INTERRUPTED", True):
         app.extensions["woo_redact"]["analyser"].recover()

@@ -23,12 +23,26 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_write_lock(connection):
+            # SQLite ignores SELECT ... FOR UPDATE, and its driver starts a transaction only at the first
+            # write, so two requests could both read a finding and then write over each other. A request
+            # that changes data takes the write lock at its start instead: such requests run one at a time.
+            if connection.get_execution_options().get(WRITE_OPTION):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+WRITE_OPTION = "woo_redact_writes"
+
+
+def make_sessionmaker(engine: Engine, writes: bool = False) -> sessionmaker:
+    """Sessions; with ``writes`` their transactions lock for writing from the first statement (SQLite),
+    as ``SELECT ... FOR UPDATE`` does for the rows it reads on PostgreSQL."""
+    bind = engine.execution_options(**{WRITE_OPTION: True}) if writes else engine
+    return sessionmaker(bind=bind, expire_on_commit=False)
 
 
 def alembic_config(connection=None):

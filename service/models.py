@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text, event
+from flask_login import UserMixin
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("officer", "reviewer", "admin")
@@ -26,7 +27,7 @@ class Base(DeclarativeBase):
     pass
 
 
-class User(Base):
+class User(UserMixin, Base):
     __tablename__ = "users"
     __table_args__ = (_one_of("role", ROLES, "ck_users_role"),)
 
@@ -59,9 +60,23 @@ class Dossier(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     case_number: Mapped[str] = mapped_column(String(100))
+    received_on: Mapped[date | None] = mapped_column(Date)  # the day the Woo request came in
+    deadline: Mapped[date | None] = mapped_column(Date)  # the day the decision is due
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_dossiers_created_by"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    documents: Mapped[list[Document]] = relationship(back_populates="dossier")
+    documents: Mapped[list[Document]] = relationship(back_populates="dossier", order_by="Document.id")
+    members: Mapped[list[User]] = relationship(secondary="dossier_members", order_by="User.name")
+
+
+class DossierMember(Base):
+    """Who may see a dossier besides the admins: its creator and the people added to it."""
+
+    __tablename__ = "dossier_members"
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Document(Base):
@@ -100,6 +115,7 @@ class Finding(Base):
     recognizer: Mapped[str | None] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16), default="suggested")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_findings_created_by"))  # manual
 
     document: Mapped[Document] = relationship(back_populates="findings")
     decisions: Mapped[list[Decision]] = relationship(back_populates="finding", order_by="Decision.id")
@@ -118,6 +134,32 @@ class Decision(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     finding: Mapped[Finding] = relationship(back_populates="decisions")
+    user: Mapped[User] = relationship()
+
+
+class PageReview(Base):
+    """A page a reviewer marked as reviewed."""
+
+    __tablename__ = "page_reviews"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Approval(Base):
+    """Four-eyes: a second reviewer's approval of a document's decisions, valid until the next decision."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
     user: Mapped[User] = relationship()
 
 

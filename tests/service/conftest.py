@@ -53,11 +53,25 @@ def app(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def tokens(app):
+def accounts(app):
+    """One user of each role: {role: (name, API token)}."""
     from service.users import add_user
 
-    return {role: add_user(app, f"{role}-{uuid.uuid4().hex[:6]}", role)[1]
-            for role in ("officer", "reviewer", "admin")}
+    made = {}
+    for role in ("officer", "reviewer", "admin"):
+        name = f"{role}-{uuid.uuid4().hex[:6]}"
+        made[role] = (name, add_user(app, name, role)[1])
+    return made
+
+
+@pytest.fixture(scope="module")
+def tokens(accounts):
+    return {role: token for role, (_, token) in accounts.items()}
+
+
+@pytest.fixture(scope="module")
+def names(accounts):
+    return {role: name for role, (name, _) in accounts.items()}
 
 
 @pytest.fixture()

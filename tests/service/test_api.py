@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service_helpers import auth, wait_for
+from service_helpers import auth, new_dossier, wait_for
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "nota_minister.pdf"
 
@@ -17,11 +17,6 @@ def db_session(app):
     return app.extensions["woo_redact"]["sessions"]()
 
 
-def new_dossier(client, token, title="Verzoek om informatie", case_number="WOO-2026-001"):
-    response = client.post("/api/v1/dossiers", json={"title": title, "case_number": case_number},
-                           headers=auth(token))
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["id"]
 
 
 def upload(client, token, dossier_id, *files):
@@ -31,9 +26,9 @@ def upload(client, token, dossier_id, *files):
 
 
 @pytest.fixture(scope="module")
-def ready_document(app, tokens):
+def ready_document(app, tokens, names):
     client = app.test_client()
-    dossier_id = new_dossier(client, tokens["officer"])
+    dossier_id = new_dossier(client, tokens["officer"], names.values())
     response = upload(client, tokens["officer"], dossier_id, ("nota minister.pdf", SAMPLE.read_bytes()))
     assert response.status_code == 201, response.get_json()
     [entry] = response.get_json()
@@ -53,7 +48,7 @@ def test_migration_matches_the_models(app):
 
     with app.extensions["woo_redact"]["engine"].connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == "0002"
         diffs = compare_metadata(context, Base.metadata)
     assert diffs == []
 
@@ -106,17 +101,19 @@ def test_unknown_ids_are_404(client, tokens):
 
 # --- dossiers ---------------------------------------------------------------------------------------------------
 
-def test_create_dossier(app, client, tokens):
+def test_create_dossier(app, client, tokens, names):
     from service.models import AuditEvent, Dossier
 
     for role in ("officer", "admin"):
-        dossier_id = new_dossier(client, tokens[role], title=f"Dossier van {role}", case_number="2026/17")
+        dossier_id = new_dossier(client, tokens[role], names.values(),
+                                 title=f"Dossier van {role}", case_number="2026/17")
         with db_session(app) as session:
             dossier = session.get(Dossier, dossier_id)
             assert (dossier.title, dossier.case_number) == (f"Dossier van {role}", "2026/17")
             assert dossier.created_at is not None
             events = session.scalars(select(AuditEvent).where(AuditEvent.dossier_id == dossier_id)).all()
-            assert [e.action for e in events] == ["dossier.create"]
+            # the creator has access already; the two others are added
+            assert [e.action for e in events] == ["dossier.create", "dossier.member_add", "dossier.member_add"]
 
 
 @pytest.mark.parametrize("body", [None, [], {"title": "t"}, {"case_number": "c"}, {"title": " ", "case_number": "c"},
@@ -137,12 +134,16 @@ def test_upload_a_real_pdf_reaches_ready_with_findings(app, client, tokens, read
 
     _, document_id = ready_document
     body = client.get(f"/api/v1/documents/{document_id}", headers=auth(tokens["reviewer"])).get_json()
-    assert body == {"id": document_id, "status": "ready", "pages": body["pages"], "error": None}
+    assert body == {"id": document_id, "dossier_id": body["dossier_id"], "filename": "nota_minister.pdf",
+                    "status": "ready", "pages": body["pages"], "error": None, "reviewed_pages": [],
+                    "undecided": body["undecided"]}
+    assert body["undecided"] >= 1
     assert body["pages"] >= 1
     findings = client.get(f"/api/v1/documents/{document_id}/findings", headers=auth(tokens["reviewer"])).get_json()
     assert findings, "the sample memo contains personal data"
     for f in findings:
-        assert set(f) == {"id", "entity", "text", "page", "rects", "ground", "score", "state", "reason"}
+        assert set(f) == {"id", "entity", "text", "page", "rects", "more_pages", "ground", "score", "state",
+                          "reason"}
         assert f["state"] in ("suggested", "kept")
         assert isinstance(f["page"], int) and f["rects"] and all(len(r) == 4 for r in f["rects"])
     assert any(f["state"] == "suggested" for f in findings)
@@ -153,27 +154,35 @@ def test_upload_a_real_pdf_reaches_ready_with_findings(app, client, tokens, read
         assert stored.read_bytes() == SAMPLE.read_bytes()
 
 
-def test_several_files_at_once_and_a_damaged_pdf_fails_with_a_sentence(client, tokens):
-    dossier_id = new_dossier(client, tokens["admin"])
-    damaged = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-    response = upload(client, tokens["admin"], dossier_id, ("a.pdf", SAMPLE.read_bytes()), ("b.pdf", damaged))
+def test_several_files_at_once_and_a_damaged_pdf_refuses_the_whole_upload(app, client, tokens, names):
+    from service.models import Document
+
+    dossier_id = new_dossier(client, tokens["admin"], names.values())
+    response = upload(client, tokens["admin"], dossier_id, ("a.pdf", SAMPLE.read_bytes()),
+                      ("c.pdf", SAMPLE.read_bytes()))
     assert response.status_code == 201
     first, second = response.get_json()
     assert wait_for(client, tokens["admin"], first["id"])["status"] == "ready"
-    failed = wait_for(client, tokens["admin"], second["id"])
-    assert failed["status"] == "failed"
-    assert isinstance(failed["error"], str) and failed["error"]
+    assert wait_for(client, tokens["admin"], second["id"])["status"] == "ready"
+
+    damaged = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    response = upload(client, tokens["admin"], dossier_id, ("a.pdf", SAMPLE.read_bytes()), ("b.pdf", damaged))
+    assert response.status_code == 400
+    assert "b.pdf" in response.get_json()["error"]
+    with db_session(app) as session:  # nothing of the refused request was stored
+        assert session.scalar(select(func.count()).select_from(Document)
+                              .where(Document.dossier_id == dossier_id)) == 2
 
 
-def test_upload_checks_type_by_content_not_name(client, tokens):
-    dossier_id = new_dossier(client, tokens["officer"])
+def test_upload_checks_type_by_content_not_name(client, tokens, names):
+    dossier_id = new_dossier(client, tokens["officer"], names.values())
     response = upload(client, tokens["officer"], dossier_id, ("report.pdf", b"PK\x03\x04 this is a zip file"))
     assert response.status_code == 415
     assert "not a PDF" in response.get_json()["error"]
 
 
-def test_upload_bad_input_is_400(client, tokens):
-    dossier_id = new_dossier(client, tokens["officer"])
+def test_upload_bad_input_is_400(client, tokens, names):
+    dossier_id = new_dossier(client, tokens["officer"], names.values())
     response = client.post(f"/api/v1/dossiers/{dossier_id}/documents", data={}, headers=auth(tokens["officer"]),
                            content_type="multipart/form-data")
     assert response.status_code == 400
@@ -181,8 +190,8 @@ def test_upload_bad_input_is_400(client, tokens):
     assert response.status_code == 400
 
 
-def test_upload_over_the_size_limit_is_413(app, client, tokens):
-    dossier_id = new_dossier(client, tokens["officer"])
+def test_upload_over_the_size_limit_is_413(app, client, tokens, names):
+    dossier_id = new_dossier(client, tokens["officer"], names.values())
     too_big = b"%PDF-1.7\n" + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = upload(client, tokens["officer"], dossier_id, ("big.pdf", too_big))
     assert response.status_code == 413
@@ -248,10 +257,10 @@ def test_bad_decision_is_400_and_changes_nothing(app, client, tokens, ready_docu
         assert session.scalar(select(func.count()).select_from(Decision)) == before
 
 
-def test_audit_trail_is_append_only(app, client, tokens):
+def test_audit_trail_is_append_only(app, client, tokens, names):
     from service.models import AppendOnlyError, AuditEvent
 
-    new_dossier(client, tokens["officer"])
+    new_dossier(client, tokens["officer"], names.values())
     with db_session(app) as session:
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         event.action = "tampered"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from service_helpers import auth, wait_for
+from service_helpers import auth, new_dossier, wait_for
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "nota_minister.pdf"
 
@@ -24,11 +24,6 @@ def db_session(app):
     return app.extensions["woo_redact"]["sessions"]()
 
 
-def new_dossier(client, token, title="Verzoek", case_number="WOO-2026-042"):
-    response = client.post("/api/v1/dossiers", json={"title": title, "case_number": case_number},
-                           headers=auth(token))
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["id"]
 
 
 def ready_document_with(app, dossier_id, texts):
@@ -47,17 +42,19 @@ def ready_document_with(app, dossier_id, texts):
 
 # --- audit export -------------------------------------------------------------------------------------------
 
-def test_audit_as_json_and_csv(client, tokens):
-    dossier_id = new_dossier(client, tokens["officer"], title="Audit, \"quoted\"")
+def test_audit_as_json_and_csv(client, tokens, names):
+    dossier_id = new_dossier(client, tokens["officer"], names.values(), title="Audit, \"quoted\"")
     for role in ("reviewer", "officer", "admin"):
         response = client.get(f"/api/v1/dossiers/{dossier_id}/audit", headers=auth(tokens[role]))
         assert response.status_code == 200
-        [event] = response.get_json()
+        event, *members = response.get_json()
+        assert [m["action"] for m in members] == ["dossier.member_add", "dossier.member_add"]
         assert set(event) == {"who", "when", "action", "before", "after"}
         assert event["who"].startswith("officer-")
         assert event["action"] == "dossier.create"
         assert event["before"] is None
-        assert event["after"] == {"title": "Audit, \"quoted\"", "case_number": "WOO-2026-042"}
+        assert event["after"] == {"title": "Audit, \"quoted\"", "case_number": "WOO-2026-001", "received_on": None,
+                                  "deadline": None}
         assert event["when"]
 
     response = client.get(f"/api/v1/dossiers/{dossier_id}/audit?format=csv", headers=auth(tokens["reviewer"]))
@@ -65,7 +62,7 @@ def test_audit_as_json_and_csv(client, tokens):
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["who", "when", "action", "before", "after"]
-    assert len(rows) == 2
+    assert len(rows) == 4
     assert rows[1][2] == "dossier.create" and "quoted" in rows[1][4]
 
 
@@ -78,13 +75,13 @@ def test_audit_needs_a_token_and_an_existing_dossier(client, tokens):
 
 # --- decisions by text --------------------------------------------------------------------------------------
 
-def test_decide_by_text_in_a_document_and_in_the_dossier(app, client, tokens):
+def test_decide_by_text_in_a_document_and_in_the_dossier(app, client, tokens, names):
     from service.models import AuditEvent, Decision, Finding
 
-    dossier_id = new_dossier(client, tokens["officer"])
+    dossier_id = new_dossier(client, tokens["officer"], names.values())
     first = ready_document_with(app, dossier_id, ["Jan  Jansen", "jan jansen", "Piet Pieters"])
     second = ready_document_with(app, dossier_id, [" JAN\nJANSEN ", "Klaas"])
-    other_dossier = new_dossier(client, tokens["officer"])
+    other_dossier = new_dossier(client, tokens["officer"], names.values())
     elsewhere = ready_document_with(app, other_dossier, ["Jan Jansen"])
 
     def counts():
@@ -122,8 +119,8 @@ def test_decide_by_text_in_a_document_and_in_the_dossier(app, client, tokens):
     assert [e["action"] for e in audit][-3:] == ["finding.reject"] * 3
 
 
-def test_decide_by_text_checks_role_and_input(app, client, tokens):
-    dossier_id = new_dossier(client, tokens["officer"])
+def test_decide_by_text_checks_role_and_input(app, client, tokens, names):
+    dossier_id = new_dossier(client, tokens["officer"], names.values())
     document = ready_document_with(app, dossier_id, ["Anna"])
     url = f"/api/v1/documents/{document}/decisions"
     good = {"text": "anna", "decision": "accept", "scope": "document"}
@@ -141,13 +138,13 @@ def test_decide_by_text_checks_role_and_input(app, client, tokens):
 
 # --- restart safety -----------------------------------------------------------------------------------------
 
-def test_interrupted_analysis_is_resumed_when_the_app_starts_again(app, client, tokens):
+def test_interrupted_analysis_is_resumed_when_the_app_starts_again(app, client, tokens, names):
     from service import create_app
     from service.analysis import INTERRUPTED
     from service.models import Document
     from service import storage
 
-    dossier_id = new_dossier(client, tokens["officer"])
+    dossier_id = new_dossier(client, tokens["officer"], names.values())
     digest = storage.store(app.config["DATA_DIR"], SAMPLE.read_bytes())
     with db_session(app) as session:
         stranded = Document(dossier_id=dossier_id, filename="nota.pdf", sha256=digest, status="analyzing")

@@ -1,0 +1,76 @@
+"""The review PDF and the release PDF of a stored document, made by the engine from the reviewers' decisions.
+
+The release redacts the accepted findings (manual ones included) and, only when an admin forces a release
+with suggestions still open, those suggestions too: an undecided suggestion is never published by force.
+Rejected and kept findings stay readable. The engine verifies the saved file; an export that fails to
+verify is never handed out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from redaction.findings import DecisionKind
+from redaction.findings import Finding as EngineFinding
+
+from .models import Document, Finding
+from .storage import file_path
+
+_KIND_OF_STATE = {
+    "accepted": DecisionKind.REDACT,
+    "suggested": DecisionKind.SUGGEST,
+    "rejected": DecisionKind.KEEP,
+    "kept": DecisionKind.KEEP,
+}
+
+
+def engine_finding(row: Finding) -> EngineFinding:
+    """A stored finding as the engine's dataclass (its boxes are in PDF points of its pages)."""
+    return EngineFinding(
+        entity=row.entity, text=row.text, start=row.start or 0, end=row.end or 0, score=row.score or 1.0,
+        recognizer=row.recognizer or "", reason=row.reason or "", ground=row.ground,
+        decision=_KIND_OF_STATE[row.state], page=row.page,
+        rects=[tuple(r) for r in (row.rects or [])],
+        extra_pages=[(p["page"], [tuple(r) for r in p["rects"]]) for p in (row.more_pages or [])],
+    )
+
+
+def exports_dir(data_dir: Path, document: Document) -> Path:
+    return Path(data_dir) / "exports" / str(document.id)
+
+
+def write_review(data_dir: Path, document: Document, rows: list[Finding]) -> Path:
+    """The document with every finding highlighted in the colour of its state."""
+    import pymupdf
+
+    from redaction.pipeline import write_atomic
+    from redaction.render import render_review
+    from redaction.rules import load_rules
+
+    out = exports_dir(data_dir, document) / "review.pdf"
+    findings = [engine_finding(r) for r in rows if r.page is not None]
+    source = pymupdf.open(str(file_path(data_dir, document.sha256)))
+    try:
+        write_atomic(out, lambda tmp: render_review(source, findings, tmp, load_rules().format_ground))
+    finally:
+        source.close()
+    return out
+
+
+def write_release(data_dir: Path, document: Document, rows: list[Finding], include_suggested: bool = False
+                  ) -> tuple[Path, list[str], int]:
+    """The verified release PDF; returns its path, the engine's warnings and the number of boxes' findings.
+
+    Raises the engine's ``RedactionError`` when no verified release can be made.
+    """
+    from redaction.pipeline import release_pdf
+    from redaction.rules import load_rules
+
+    redact_states = {"accepted", "suggested"} if include_suggested else {"accepted"}
+    chosen = [engine_finding(r) for r in rows if r.state in redact_states and r.page is not None]
+    kept = [r.text for r in rows if r.state in ("rejected", "kept")]
+    out = exports_dir(data_dir, document) / "release.pdf"
+    # The boxes are in page coordinates, which a normalised copy (the engine's second attempt) keeps.
+    _, warnings = release_pdf(file_path(data_dir, document.sha256), out, lambda _document: (chosen, kept),
+                              format_ground=load_rules().format_ground)
+    return out, warnings, len(chosen)
