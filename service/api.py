@@ -147,14 +147,19 @@ def create_dossier():
     return jsonify(id=dossier.id), 201
 
 
-@api.get("/dossiers")
-@require()
-def list_dossiers():
+def visible_dossiers() -> list[Dossier]:
+    """The dossiers the caller may see, newest first."""
     query = select(Dossier).order_by(Dossier.id.desc())
     visible = visible_dossier_ids(g.user)
     if visible is not None:
         query = query.where(Dossier.id.in_(visible))
-    return jsonify([dossier_json(d) for d in db().scalars(query)])
+    return list(db().scalars(query))
+
+
+@api.get("/dossiers")
+@require()
+def list_dossiers():
+    return jsonify([dossier_json(d) for d in visible_dossiers()])
 
 
 @api.get("/dossiers/<int:dossier_id>")

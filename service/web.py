@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from . import api as api_views
 from . import pages, review
-from .auth import db, log_in, log_out, require, safe_next, visible_dossier_ids
-from .models import Document, Dossier, Finding, User
+from .auth import db, log_in, log_out, require, safe_next
+from .models import Document, Finding, User
 from .review import ReviewError
 
 web = Blueprint("web", __name__)  # templates and static files are the application's (service/templates, /static)
@@ -75,11 +75,7 @@ def logout():
 @web.get("/")
 @require()
 def dossiers():
-    query = select(Dossier).order_by(Dossier.id.desc())
-    visible = visible_dossier_ids(g.user)
-    if visible is not None:
-        query = query.where(Dossier.id.in_(visible))
-    rows = db().scalars(query).all()
+    rows = api_views.visible_dossiers()
     counts = dict(db().execute(select(Document.dossier_id, func.count()).group_by(Document.dossier_id)).all())
     return render_template("dossiers.html", dossiers=rows, counts=counts, today=date.today(),
                            default_deadline=date.today() + timedelta(days=WOO_TERM_DAYS))
