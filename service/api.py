@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, send_file
@@ -64,6 +65,9 @@ def visible_finding(finding_id: int, lock: bool = False) -> Finding:
 # --- reading the request ---------------------------------------------------------------------------------
 
 def json_body() -> dict:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and limit and request.content_length > limit:
+        raise ReviewError(413, f"The request body is larger than the limit of {limit // (1024 * 1024)} MB.")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ReviewError(400, "The request body must be a JSON object.")
@@ -72,13 +76,20 @@ def json_body() -> dict:
 
 def text_field(body: dict, name: str, limit: int, required: bool = True) -> str | None:
     value = body.get(name)
-    if value is None and not required:
+    if not required and (value is None or (isinstance(value, str) and not value.strip())):
         return None
-    if not isinstance(value, str) or (required and not value.strip()):
+    if not isinstance(value, str) or not value.strip():
         raise ReviewError(400, f"The field {name!r} must be a non-empty text.")
     value = value.strip()
     if len(value) > limit:
         raise ReviewError(400, f"The field {name!r} is longer than {limit} characters.")
+    return value
+
+
+def flag_field(body: dict, name: str, default: bool = False) -> bool:
+    value = body.get(name, default)
+    if not isinstance(value, bool):
+        raise ReviewError(400, f"The field {name!r} must be true or false.")
     return value
 
 
@@ -87,8 +98,10 @@ def date_field(body: dict, name: str) -> date | None:
     if value in (None, ""):
         return None
     try:
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
         return date.fromisoformat(value)
-    except (TypeError, ValueError):
+    except ValueError:
         raise ReviewError(400, f"The field {name!r} must be a date written as YYYY-MM-DD.") from None
 
 
@@ -275,7 +288,7 @@ def decide_by_text(document_id: int):
     document = visible_document(document_id)
     body = json_body()
     changed = review.decide_many(db(), g.user, document, review.check_decision(body.get("decision")),
-                                 text=text_field(body, "text", MAX_TEXT, required=not body.get("all")),
+                                 text=text_field(body, "text", MAX_TEXT, required=not flag_field(body, "all")),
                                  scope=body.get("scope", "document"),
                                  ground=text_field(body, "ground", 40, required=False),
                                  comment=text_field(body, "comment", MAX_COMMENT, required=False))
@@ -296,7 +309,7 @@ def add_redaction(document_id: int):
                                           ground, comment)
     elif "rect" in body:
         findings = [review.add_manual_rect(db(), g.user, document, data_dir, body.get("page"), body.get("rect"),
-                                           bool(body.get("words")), ground, comment)]
+                                           flag_field(body, "words"), ground, comment)]
     else:
         raise ReviewError(400, "Send {\"page\", \"rect\"} for an area or {\"text\"} for every occurrence of a text.")
     db().commit()
@@ -311,7 +324,7 @@ def mark_pages(document_id: int):
     pages = body.get("pages")
     if not isinstance(pages, list) or not pages:
         raise ReviewError(400, "The field 'pages' must be a list of page numbers (0-based).")
-    reviewed = review.mark_pages(db(), g.user, document, pages, body.get("reviewed", True) is not False)
+    reviewed = review.mark_pages(db(), g.user, document, pages, flag_field(body, "reviewed", True))
     db().commit()
     return jsonify(reviewed_pages=reviewed), 200
 
@@ -342,7 +355,7 @@ def release_pdf(document: Document, force: bool):
     if document.status != "ready":
         raise ReviewError(409, f"Document {document.id} is {document.status}; wait until its analysis is ready.")
     open_count = review.undecided(session, document)
-    if force and g.user.role != "admin":
+    if force and open_count and g.user.role != "admin":
         raise ReviewError(403, "Only an admin may force a release while suggestions are undecided.")
     blockers = []
     if open_count and not force:

@@ -7,6 +7,7 @@ transaction as the change itself; the caller commits.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -133,10 +134,10 @@ def add_manual_rect(db: Session, user: User, document: Document, data_dir, page:
     _require_ready(document)
     if not isinstance(page, int) or isinstance(page, bool) or not 0 <= page < (document.pages or 0):
         raise ReviewError(400, f"The field 'page' must be a page number from 0 to {(document.pages or 1) - 1}.")
-    try:
-        x0, y0, x1, y1 = (float(v) for v in rect)
-    except (TypeError, ValueError):
-        raise ReviewError(400, "The field 'rect' must be four numbers [x0, y0, x1, y1] in PDF points.") from None
+    if (not isinstance(rect, (list, tuple)) or len(rect) != 4
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in rect)):
+        raise ReviewError(400, "The field 'rect' must be four numbers [x0, y0, x1, y1] in PDF points.")
+    x0, y0, x1, y1 = (float(v) for v in rect)
     x0, x1 = sorted((x0, x1))
     y0, y1 = sorted((y0, y1))
     span = _text_under(file_path(data_dir, document.sha256), page, (x0, y0, x1, y1), words)
