@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import select
@@ -58,9 +58,12 @@ def close_db(_exc=None) -> None:
 @login_manager.user_loader
 def _load_user(user_id: str):
     try:
-        return db().get(User, int(user_id))
+        user = db().get(User, int(user_id))
     except (TypeError, ValueError):
         return None
+    if user is None or session.get("epoch") != user.session_epoch:
+        return None  # a cookie from before the user's last logout
+    return user
 
 
 def token_user() -> User | None:
@@ -124,10 +127,16 @@ def log_in(user: User) -> None:
     """A new session for ``user``: whatever the browser carried before is dropped (no session fixation)."""
     session.clear()
     login_user(user)
+    session["epoch"] = user.session_epoch
     session.permanent = True
 
 
 def log_out() -> None:
+    """End the session here and every copy of it: the user's older session cookies stop working."""
+    if current_user.is_authenticated:
+        user = db().get(User, current_user.id)
+        user.session_epoch = (user.session_epoch or 0) + 1
+        db().commit()
     logout_user()
     session.clear()
 
@@ -157,4 +166,5 @@ def init_app(app) -> None:
 
         if request.path.startswith("/api/"):
             return error_response(400, "The CSRF token is missing or not valid; reload the page and try again.")
-        return exc.description, 400
+        return render_template("error.html", code=400,
+                               message="Het formulier is verlopen of ongeldig (CSRF-controle); laad de pagina opnieuw."), 400

@@ -1,4 +1,4 @@
-"""review work: dossier dates and members, manual findings, reviewed pages, four-eyes approvals
+"""review work: dossier dates and members, manual findings, reviewed pages, four-eyes approvals, session epochs
 
 Revision ID: 0002
 Revises: 0001
@@ -23,6 +23,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id", name="fk_dossiers_created_by")))
     with op.batch_alter_table("findings") as batch:
         batch.add_column(sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id", name="fk_findings_created_by")))
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("session_epoch", sa.Integer, nullable=False, server_default="0"))
     op.create_table(
         "dossier_members",
         sa.Column("dossier_id", sa.Integer, sa.ForeignKey("dossiers.id"), primary_key=True),
@@ -49,6 +51,8 @@ def downgrade() -> None:
     op.drop_table("approvals")
     op.drop_table("page_reviews")
     op.drop_table("dossier_members")
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("session_epoch")
     with op.batch_alter_table("findings") as batch:
         batch.drop_column("created_by")
     with op.batch_alter_table("dossiers") as batch:
