@@ -21,6 +21,7 @@ from .auth import db, may_see, require, visible_dossier_ids
 from .intake import accept_uploads
 from .models import AuditEvent, Document, Dossier, DossierMember, Finding, User
 from .review import ReviewError, audit
+from .storage import file_path
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -369,10 +370,12 @@ def release_pdf(document: Document, force: bool):
         path, warnings, boxes = exports.write_release(current_app.config["DATA_DIR"], document,
                                                       list(document.findings), include_suggested=forced)
     except RedactionError as exc:
+        # the engine names the file by its path; the caller knows it by its name
+        reason = str(exc).replace(str(file_path(current_app.config["DATA_DIR"], document.sha256)), document.filename)
         audit(session, g.user, document.dossier_id, "document.release_failed", None,
-              {"document": document.id, "error": str(exc)})
+              {"document": document.id, "error": reason})
         session.commit()
-        raise ReviewError(422, f"No verified release could be made: {exc}") from None
+        raise ReviewError(422, f"No verified release could be made: {reason}") from None
     audit(session, g.user, document.dossier_id, "document.release", None,
           {"document": document.id, "redacted": boxes, "forced": forced,
            "undecided_redacted": open_count if forced else 0, "warnings": warnings})

@@ -6,6 +6,8 @@ its error.
 
 from __future__ import annotations
 
+import re
+
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -47,7 +49,7 @@ def check_pdf(name: str, content: bytes, max_pages: int) -> int:
 
 def stored_name(name: str | None) -> str:
     """A safe file name to show and offer for download: no folders, no control characters."""
-    safe = secure_filename(name or "") or DEFAULT_NAME
+    safe = re.sub(r"\.{2,}", ".", secure_filename(name or "")).strip("._") or DEFAULT_NAME
     if not safe.lower().endswith(".pdf"):
         safe += ".pdf"
     return safe[-255:]
