@@ -17,9 +17,9 @@ def cache_dir(data_dir: Path, sha256: str) -> Path:
 
 
 def page_geometry(data_dir: Path, sha256: str) -> list[dict]:
-    """Per page: ``width`` and ``height`` in PDF points as shown (rotation applied), and the matrices
-    that turn the engine's boxes (unrotated page coordinates) into shown ones (``matrix``) and back
-    (``inverse``)."""
+    """Per page: ``width`` and ``height`` in PDF points as shown (rotation applied), the matrices that turn
+    the engine's boxes (unrotated page coordinates) into shown ones (``matrix``) and back (``inverse``),
+    and ``has_text``: false for a page without a text layer (a scan), which detection cannot read."""
     cached = cache_dir(data_dir, sha256) / "geometry.json"
     if cached.exists():
         return json.loads(cached.read_text())
@@ -27,7 +27,8 @@ def page_geometry(data_dir: Path, sha256: str) -> list[dict]:
 
     with pymupdf.open(str(file_path(data_dir, sha256))) as pdf:
         geometry = [{"width": round(page.rect.width, 2), "height": round(page.rect.height, 2),
-                     "matrix": list(page.rotation_matrix), "inverse": list(page.derotation_matrix)}
+                     "matrix": list(page.rotation_matrix), "inverse": list(page.derotation_matrix),
+                     "has_text": bool(page.get_text("text").strip())}
                     for page in pdf]
     _write(cached, json.dumps(geometry).encode())
     return geometry

@@ -744,3 +744,33 @@ def test_upload_of_a_non_pdf_through_the_form_stores_nothing(app, people, name, 
     assert errors, shown.get_data(as_text=True)[:2000]
     assert "Niets opgeslagen" in shown.get_data(as_text=True)
     assert parse(shown).select("table#documents") == []
+
+
+def test_a_scanned_page_is_flagged_on_the_review_page(app, people):
+    """A page without a text layer yields no findings; the reviewer is told to check it by hand."""
+    import pymupdf
+
+    from service_helpers import new_dossier
+
+    source = pymupdf.open()
+    page = source.new_page(width=300, height=200)
+    page.insert_text((20, 50), "Jan de Vries, 06-12345678", fontsize=12)
+    picture = page.get_pixmap(dpi=72)
+    scanned = pymupdf.open()
+    scanned.new_page(width=300, height=200).insert_image(pymupdf.Rect(0, 0, 300, 200), pixmap=picture)
+    text_page = scanned.new_page(width=300, height=200)
+    text_page.insert_text((20, 50), "Gewone tekst zonder bijzonderheden.", fontsize=12)
+    content = scanned.tobytes()
+
+    officer, reviewer = people["officer"], people["reviewer"]
+    client = app.test_client()
+    dossier_id = new_dossier(client, officer[1], [reviewer[0]], case_number=unique("SCAN"))
+    response = client.post(f"/api/v1/dossiers/{dossier_id}/documents", headers=auth(officer[1]),
+                           data={"file": [(io.BytesIO(content), "scan.pdf")]}, content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    document_id = response.get_json()[0]["id"]
+    assert wait_ready(app, document_id) == "ready"
+
+    html = login(app, reviewer[0]).get(f"/documents/{document_id}").get_data(as_text=True)
+    assert html.count('class="flash error scan-warning"') == 1  # on the scanned page only, not the text page
+    assert 'id="scan-pages"' in html
