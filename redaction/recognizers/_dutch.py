@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import List, Optional
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+
+
+def words_regex(words: List[str], edge: str = r"\w") -> "regex.Pattern":
+    """One case-insensitive pattern for any of ``words`` (longest first), standing on its own: no ``edge``
+    character may touch it on either side; a space inside a word matches any whitespace."""
+    alternatives = sorted((regex.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
+    return regex.compile(rf"(?<![{edge}])(?:" + "|".join(alternatives) + rf")(?![{edge}])", regex.IGNORECASE)
+
+
+@dataclass
+class Verdict:
+    """How a recognizer judges one of its pattern matches: its score, the reason shown to the reviewer,
+    and, for a match that is found but must stay visible, why (``keep_reason``)."""
+
+    score: float
+    reason: str
+    keep_reason: Optional[str] = None
 
 
 class DutchPatternRecognizer(PatternRecognizer):
@@ -13,6 +31,7 @@ class DutchPatternRecognizer(PatternRecognizer):
 
     A subclass sets ``ENTITY``, ``PATTERNS``, ``CONTEXT`` and, when its patterns need them, ``REGEX_FLAGS``;
     the constructor keeps Presidio's signature so a caller may still pass its own patterns or context.
+    Each match of the patterns is then judged by ``judge``, which a subclass overrides.
     """
 
     ENTITY: str = ""
@@ -34,3 +53,39 @@ class DutchPatternRecognizer(PatternRecognizer):
             supported_language=supported_language,
             global_regex_flags=self.REGEX_FLAGS,
         )
+
+    def matches(self, text: str, entities: List[str], nlp_artifacts=None, regex_flags: Optional[int] = None
+                ) -> List[RecognizerResult]:
+        """Presidio's matches of the patterns, validated by ``validate_result``, not yet judged."""
+        return PatternRecognizer.analyze(self, text, entities, nlp_artifacts, regex_flags)
+
+    def order(self, matches: List[RecognizerResult]) -> List[RecognizerResult]:
+        """The order in which the matches are judged (a subclass that resolves overlaps sets its own)."""
+        return matches
+
+    def judge(self, text: str, result: RecognizerResult, accepted: List[RecognizerResult]) -> Optional[Verdict]:
+        """Judge one match: ``None`` drops it, a ``Verdict`` keeps it. ``accepted`` holds the matches kept
+        so far. A subclass may also move ``result.start``/``result.end`` (to trim a match)."""
+        return Verdict(result.score, result.analysis_explanation.textual_explanation)
+
+    def analyze(
+        self,
+        text: str,
+        entities: List[str],
+        nlp_artifacts=None,
+        regex_flags: Optional[int] = None,
+    ) -> List[RecognizerResult]:
+        """Presidio's pattern matches (validated), each judged by ``judge``; in the order of the text."""
+        accepted: List[RecognizerResult] = []
+        for result in self.order(self.matches(text, entities, nlp_artifacts, regex_flags)):
+            verdict = self.judge(text, result, accepted)
+            if verdict is None:
+                continue
+            result.score = verdict.score
+            explanation = result.analysis_explanation
+            explanation.textual_explanation = verdict.reason
+            explanation.score = verdict.score
+            if verdict.keep_reason:
+                result.recognition_metadata["keep_reason"] = verdict.keep_reason
+            accepted.append(result)
+        return sorted(accepted, key=lambda r: r.start)

@@ -8,7 +8,7 @@ import regex
 from presidio_analyzer import Pattern, RecognizerResult
 from stdnum.nl import bsn
 
-from ._dutch import DutchPatternRecognizer
+from ._dutch import DutchPatternRecognizer, Verdict, words_regex
 
 
 class NlBsnRecognizer(DutchPatternRecognizer):
@@ -69,48 +69,27 @@ class NlBsnRecognizer(DutchPatternRecognizer):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._bsn_label = self._label_regex(self.context)
-        self._reference_label = self._label_regex(self.REFERENCE_LABELS)
-
-    @staticmethod
-    def _label_regex(words: List[str]) -> "regex.Pattern":
-        alternatives = sorted((regex.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
-        return regex.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", regex.IGNORECASE)
+        self._bsn_label = words_regex(self.context, edge=r"\w-")
+        self._reference_label = words_regex(self.REFERENCE_LABELS, edge=r"\w-")
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
         """Elfproef via python-stdnum (also checks length; eight digits get a leading zero)."""
         return bsn.is_valid(pattern_text)
 
-    def analyze(
-        self,
-        text: str,
-        entities: List[str],
-        nlp_artifacts=None,
-        regex_flags: Optional[int] = None,
-    ) -> List[RecognizerResult]:
-        """Find elfproef-valid numbers and judge each by the label in front of it."""
-        results = []
-        for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
-            digits = regex.sub(r"\D", "", text[result.start : result.end])
-            before = text[max(0, result.start - self.WINDOW) : result.start]
-            bsn_at = self._last_label(self._bsn_label, before)
-            ref_at = self._last_label(self._reference_label, before)
-            explanation = result.analysis_explanation
-            if bsn_at is not None and (ref_at is None or bsn_at >= ref_at):
-                result.score = 1.0
-                explanation.textual_explanation = "BSN, elfproef klopt, na het woord BSN/burgerservicenummer"
-            elif len(digits) == 8:
-                continue  # eight digits without a BSN label: far more often something else
-            elif ref_at is not None:
-                result.score = 0.4
-                explanation.textual_explanation = "elfproef klopt, maar het nummer staat na een kenmerk-/zaaknummerlabel"
-                result.recognition_metadata["keep_reason"] = "zaak-, factuur- of referentienummer, geen BSN"
-            else:
-                result.score = 0.6
-                explanation.textual_explanation = "BSN, elfproef klopt (geen label in de buurt)"
-            explanation.score = result.score
-            results.append(result)
-        return results
+    def judge(self, text: str, result: RecognizerResult, accepted: List[RecognizerResult]) -> Optional[Verdict]:
+        """An elfproef-valid number, judged by the label in front of it."""
+        digits = regex.sub(r"\D", "", text[result.start : result.end])
+        before = text[max(0, result.start - self.WINDOW) : result.start]
+        bsn_at = self._last_label(self._bsn_label, before)
+        ref_at = self._last_label(self._reference_label, before)
+        if bsn_at is not None and (ref_at is None or bsn_at >= ref_at):
+            return Verdict(1.0, "BSN, elfproef klopt, na het woord BSN/burgerservicenummer")
+        if len(digits) == 8:
+            return None  # eight digits without a BSN label: far more often something else
+        if ref_at is not None:
+            return Verdict(0.4, "elfproef klopt, maar het nummer staat na een kenmerk-/zaaknummerlabel",
+                           keep_reason="zaak-, factuur- of referentienummer, geen BSN")
+        return Verdict(0.6, "BSN, elfproef klopt (geen label in de buurt)")
 
     @staticmethod
     def _last_label(label: "regex.Pattern", before: str) -> Optional[int]:

@@ -8,7 +8,7 @@ from typing import List, Optional
 import regex
 from presidio_analyzer import Pattern, RecognizerResult
 
-from ._dutch import DutchPatternRecognizer
+from ._dutch import DutchPatternRecognizer, Verdict, words_regex
 
 _MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "mar": 3,
@@ -61,37 +61,23 @@ class NlDateOfBirthRecognizer(DutchPatternRecognizer):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        alternatives = sorted((regex.escape(w).replace(r"\ ", r"\s+") for w in self.context), key=len, reverse=True)
-        self._birth_word = regex.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", regex.IGNORECASE)
+        self._birth_word = words_regex(self.context)
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
         """The date must exist and not lie in the future."""
         parsed = self._parse(pattern_text)
         return None if parsed and parsed <= datetime.date.today() else False
 
-    def analyze(
-        self,
-        text: str,
-        entities: List[str],
-        nlp_artifacts=None,
-        regex_flags: Optional[int] = None,
-    ) -> List[RecognizerResult]:
-        """Return only the dates that a birth word announces."""
-        results = []
-        for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
-            before = text[max(0, result.start - 60) : result.start]
-            word = None
-            for match in self._birth_word.finditer(before):
-                if self._GAP.fullmatch(before[match.end() :]):
-                    word = match.group(0)
-            if word is None:
-                continue
-            result.score = 0.95
-            explanation = result.analysis_explanation
-            explanation.textual_explanation = f"geboortedatum (na '{' '.join(word.split())}')"
-            explanation.score = result.score
-            results.append(result)
-        return results
+    def judge(self, text: str, result: RecognizerResult, accepted: List[RecognizerResult]) -> Optional[Verdict]:
+        """Only a date that a birth word announces."""
+        before = text[max(0, result.start - 60) : result.start]
+        word = None
+        for match in self._birth_word.finditer(before):
+            if self._GAP.fullmatch(before[match.end() :]):
+                word = match.group(0)
+        if word is None:
+            return None
+        return Verdict(0.95, f"geboortedatum (na '{' '.join(word.split())}')")
 
     @staticmethod
     def _parse(value: str) -> Optional[datetime.date]:

@@ -10,7 +10,7 @@ import tldextract
 import yaml
 from presidio_analyzer import Pattern, RecognizerResult
 
-from ._dutch import DutchPatternRecognizer
+from ._dutch import DutchPatternRecognizer, Verdict
 from ..rules import rules_dir
 
 
@@ -92,32 +92,16 @@ class NlEmailRecognizer(DutchPatternRecognizer):
     ENTITY = "EMAIL"
     REGEX_FLAGS = regex.DOTALL | regex.MULTILINE
 
-    def analyze(
-        self,
-        text: str,
-        entities: List[str],
-        nlp_artifacts=None,
-        regex_flags: Optional[int] = None,
-    ) -> List[RecognizerResult]:
-        """Find addresses, trim a line break that was not part of one, classify each."""
-        results = []
-        for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
-            end = self._trimmed_end(text, result.start, result.end)
-            if end is None:
-                continue
-            result.end = end
-            address = text[result.start : end].replace("\n", "")
-            explanation = result.analysis_explanation
-            if is_function_mailbox(address):
-                result.score = 0.9
-                explanation.textual_explanation = "e-mailadres van een functionele mailbox van een organisatie"
-                result.recognition_metadata["keep_reason"] = "functionele mailbox van een organisatie"
-            else:
-                result.score = 1.0
-                explanation.textual_explanation = "persoonlijk e-mailadres"
-            explanation.score = result.score
-            results.append(result)
-        return results
+    def judge(self, text: str, result: RecognizerResult, accepted: List[RecognizerResult]) -> Optional[Verdict]:
+        """Trim a line break that was not part of the address, then tell a person's from a mailbox."""
+        end = self._trimmed_end(text, result.start, result.end)
+        if end is None:
+            return None
+        result.end = end
+        if is_function_mailbox(text[result.start : end].replace("\n", "")):
+            return Verdict(0.9, "e-mailadres van een functionele mailbox van een organisatie",
+                           keep_reason="functionele mailbox van een organisatie")
+        return Verdict(1.0, "persoonlijk e-mailadres")
 
     @staticmethod
     def _trimmed_end(text: str, start: int, end: int) -> Optional[int]:

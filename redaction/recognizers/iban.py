@@ -8,7 +8,7 @@ import regex
 from presidio_analyzer import Pattern, RecognizerResult
 from stdnum import iban
 
-from ._dutch import DutchPatternRecognizer
+from ._dutch import DutchPatternRecognizer, Verdict
 
 
 class NlIbanRecognizer(DutchPatternRecognizer):
@@ -45,32 +45,16 @@ class NlIbanRecognizer(DutchPatternRecognizer):
     ENTITY = "IBAN"
     REGEX_FLAGS = regex.DOTALL | regex.MULTILINE
 
-    def analyze(
-        self,
-        text: str,
-        entities: List[str],
-        nlp_artifacts=None,
-        regex_flags: Optional[int] = None,
-    ) -> List[RecognizerResult]:
-        """Find IBANs; a match that runs into a following word is shortened until valid."""
-        results = []
-        for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
-            end = self._valid_end(text, result.start, result.end)
-            if end is None:
-                continue
-            result.end = end
-            result.score = 1.0
-            explanation = result.analysis_explanation
-            holder = self._ORGANISATION_HOLDER.match(text[end : end + 120])
-            if holder:
-                result.score = 0.8
-                explanation.textual_explanation = "IBAN, controlegetal klopt, rekening op naam van een organisatie"
-                result.recognition_metadata["keep_reason"] = "bankrekening van een organisatie"
-            else:
-                explanation.textual_explanation = "IBAN, controlegetal (mod 97) klopt"
-            explanation.score = result.score
-            results.append(result)
-        return results
+    def judge(self, text: str, result: RecognizerResult, accepted: List[RecognizerResult]) -> Optional[Verdict]:
+        """A match that runs into a following word is shortened until valid; an organisation's account is kept."""
+        end = self._valid_end(text, result.start, result.end)
+        if end is None:
+            return None
+        result.end = end
+        if self._ORGANISATION_HOLDER.match(text[end : end + 120]):
+            return Verdict(0.8, "IBAN, controlegetal klopt, rekening op naam van een organisatie",
+                           keep_reason="bankrekening van een organisatie")
+        return Verdict(1.0, "IBAN, controlegetal (mod 97) klopt")
 
     @staticmethod
     def _valid_end(text: str, start: int, end: int) -> Optional[int]:

@@ -7,7 +7,7 @@ from typing import List, Optional
 import regex
 from presidio_analyzer import Pattern, RecognizerResult
 
-from ._dutch import DutchPatternRecognizer
+from ._dutch import DutchPatternRecognizer, Verdict, words_regex
 
 # Letters the RDW has issued since the late 1970s: no vowels (no words), no C, Q, W.
 _PLATE_LETTER = "[BDFGHJKLMNPRSTVXZ]"
@@ -76,31 +76,14 @@ class NlLicensePlateRecognizer(DutchPatternRecognizer):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        alternatives = sorted((regex.escape(w) for w in self.context), key=len, reverse=True)
-        self._vehicle_word = regex.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", regex.IGNORECASE)
+        self._vehicle_word = words_regex(self.context)
 
-    def analyze(
-        self,
-        text: str,
-        entities: List[str],
-        nlp_artifacts=None,
-        regex_flags: Optional[int] = None,
-    ) -> List[RecognizerResult]:
-        """Keep plates that have a vehicle word near them or are unmistakably plates."""
-        results = []
-        for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
-            plate = text[result.start : result.end]
-            letters = regex.sub(r"[^A-Z]", "", plate)
-            near = text[max(0, result.start - 80) : result.start] + " " + text[result.end : result.end + 40]
-            explanation = result.analysis_explanation
-            if self._vehicle_word.search(near):
-                result.score = 0.95
-                explanation.textual_explanation = "kenteken (sidecode klopt, voertuigwoord in de buurt)"
-            elif result.score >= 0.5 and regex.fullmatch(f"{_PLATE_LETTER}+", letters):
-                result.score = 0.7
-                explanation.textual_explanation = "kenteken (sidecode 7-14 met kentekenletters)"
-            else:
-                continue
-            explanation.score = result.score
-            results.append(result)
-        return results
+    def judge(self, text: str, result: RecognizerResult, accepted: List[RecognizerResult]) -> Optional[Verdict]:
+        """A plate with a vehicle word near it, or one that is unmistakably a plate."""
+        letters = regex.sub(r"[^A-Z]", "", text[result.start : result.end])
+        near = text[max(0, result.start - 80) : result.start] + " " + text[result.end : result.end + 40]
+        if self._vehicle_word.search(near):
+            return Verdict(0.95, "kenteken (sidecode klopt, voertuigwoord in de buurt)")
+        if result.score >= 0.5 and regex.fullmatch(f"{_PLATE_LETTER}+", letters):
+            return Verdict(0.7, "kenteken (sidecode 7-14 met kentekenletters)")
+        return None

@@ -109,7 +109,7 @@ class NlPhoneRecognizer(DutchPatternRecognizer):
         """Find valid numbers, then decide per number whether it is an organisation's."""
         found = []  # (result, parsed number)
         taken_until = -1
-        candidates = sorted(super().analyze(text, entities, nlp_artifacts, regex_flags), key=lambda r: (r.start, -r.end))
+        candidates = sorted(self.matches(text, entities, nlp_artifacts, regex_flags), key=lambda r: (r.start, -r.end))
         for candidate in candidates:
             if candidate.start < taken_until:
                 continue

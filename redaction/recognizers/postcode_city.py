@@ -8,9 +8,9 @@ import regex
 from presidio_analyzer import Pattern, RecognizerResult
 from stdnum.nl import postcode
 
-from .street_address import address_owner
+from .street_address import address_owner, address_verdict
 
-from ._dutch import DutchPatternRecognizer
+from ._dutch import DutchPatternRecognizer, Verdict
 
 # First words of multi-word place names ("Den Haag", "Nieuw Vennep", "Sint Michielsgestel").
 _PLACE_FIRST_WORDS = (
@@ -57,30 +57,12 @@ class NlPostcodeCityRecognizer(DutchPatternRecognizer):
         match = regex.match(r"(\d{4})[ \u00a0]?([A-Z]{2})", pattern_text)
         return bool(match) and postcode.is_valid(match.group(1) + match.group(2))
 
-    def analyze(
-        self,
-        text: str,
-        entities: List[str],
-        nlp_artifacts=None,
-        regex_flags: Optional[int] = None,
-    ) -> List[RecognizerResult]:
-        """Find postcode + place and decide whose address it is."""
-        results = []
-        for result in sorted(super().analyze(text, entities, nlp_artifacts, regex_flags), key=lambda r: r.start):
-            if any(r.start <= result.start < r.end for r in results):
-                continue
-            owner, reason = address_owner(text, result.start, result.end)
-            explanation = result.analysis_explanation
-            if owner == "organisation":
-                result.score = 0.8
-                explanation.textual_explanation = f"postcode en plaats, maar {reason}"
-                result.recognition_metadata["keep_reason"] = reason
-            elif owner == "person":
-                result.score = 0.9
-                explanation.textual_explanation = f"postcode en woonplaats, {reason}"
-            else:
-                result.score = 0.6
-                explanation.textual_explanation = "postcode en plaats (eigenaar onbekend, behandeld als persoonlijk)"
-            explanation.score = result.score
-            results.append(result)
-        return results
+    def order(self, matches: List[RecognizerResult]) -> List[RecognizerResult]:
+        return sorted(matches, key=lambda r: r.start)
+
+    def judge(self, text: str, result: RecognizerResult, accepted: List[RecognizerResult]) -> Optional[Verdict]:
+        """Postcode + place (not inside one found before), judged by whose address it is."""
+        if any(r.start <= result.start < r.end for r in accepted):
+            return None
+        owner, reason = address_owner(text, result.start, result.end)
+        return address_verdict(owner, reason, "postcode en plaats", "postcode en woonplaats", "postcode en plaats")

@@ -13,7 +13,7 @@ import regex
 import yaml
 from presidio_analyzer import Pattern, RecognizerResult
 
-from ._dutch import DutchPatternRecognizer
+from ._dutch import DutchPatternRecognizer, Verdict
 from ..rules import rules_dir
 
 
@@ -128,6 +128,16 @@ def address_owner(text: str, start: int, end: int) -> tuple[str, str]:
     return "unknown", ""
 
 
+
+def address_verdict(owner: str, reason: str, as_found: str, as_personal: str, as_unknown: str) -> Verdict:
+    """The verdict on an address part by its owner (see ``address_owner``): an organisation's is kept
+    visible, a person's and an unknown owner's are redacted. The three labels name the part."""
+    if owner == "organisation":
+        return Verdict(0.8, f"{as_found}, maar {reason}", keep_reason=reason)
+    if owner == "person":
+        return Verdict(0.9, f"{as_personal}, {reason}")
+    return Verdict(0.6, f"{as_unknown} (eigenaar onbekend, behandeld als persoonlijk)")
+
 class NlStreetAddressRecognizer(DutchPatternRecognizer):
     """Recognizes a street name with house number (Dutch address) of a private person.
 
@@ -170,46 +180,25 @@ class NlStreetAddressRecognizer(DutchPatternRecognizer):
 
     ENTITY = "ADDRESS"
 
-    def analyze(
-        self,
-        text: str,
-        entities: List[str],
-        nlp_artifacts=None,
-        regex_flags: Optional[int] = None,
-    ) -> List[RecognizerResult]:
-        """Find street + number and decide whose address it is."""
-        results = []
-        taken = []
-        candidates = sorted(super().analyze(text, entities, nlp_artifacts, regex_flags), key=lambda r: (-r.score, r.start))
-        for result in candidates:
-            label = self._LEADING_LABEL.match(text[result.start : result.end])
-            if label:
-                result.start += label.end()
-            if any(result.start < e and s < result.end for s, e in taken):
-                continue
-            number = regex.search(r"(\d+)\D*$", text[result.start : result.end])
-            if number and regex.fullmatch(r"(?:19|20)\d\d", number.group(1)):
-                continue  # a year after a capitalised word ("Woningmarkt 2024")
-            if _NOT_A_HOUSE_NUMBER_AFTER.search(text[result.end : result.end + 15]):
-                continue
-            owner, reason = address_owner(text, result.start, result.end)
-            generic = result.score < 0.5
-            if generic and (owner != "person" or self._NOT_A_STREET.match(text[result.start : result.end])):
-                continue
-            if generic and not reason.startswith(("adres onder", "adres van een persoon")):
-                continue
-            explanation = result.analysis_explanation
-            if owner == "organisation":
-                result.score = 0.8
-                explanation.textual_explanation = f"adres, maar {reason}"
-                result.recognition_metadata["keep_reason"] = reason
-            elif owner == "person":
-                result.score = 0.9
-                explanation.textual_explanation = f"straat en huisnummer, {reason}"
-            else:
-                result.score = 0.6
-                explanation.textual_explanation = "straat en huisnummer (eigenaar onbekend, behandeld als persoonlijk)"
-            explanation.score = result.score
-            taken.append((result.start, result.end))
-            results.append(result)
-        return sorted(results, key=lambda r: r.start)
+    def order(self, matches: List[RecognizerResult]) -> List[RecognizerResult]:
+        return sorted(matches, key=lambda r: (-r.score, r.start))  # the surest pattern wins an overlap
+
+    def judge(self, text: str, result: RecognizerResult, accepted: List[RecognizerResult]) -> Optional[Verdict]:
+        """Street + number (a leading form label cut off), judged by whose address it is."""
+        label = self._LEADING_LABEL.match(text[result.start : result.end])
+        if label:
+            result.start += label.end()
+        if any(result.start < r.end and r.start < result.end for r in accepted):
+            return None
+        number = regex.search(r"(\d+)\D*$", text[result.start : result.end])
+        if number and regex.fullmatch(r"(?:19|20)\d\d", number.group(1)):
+            return None  # a year after a capitalised word ("Woningmarkt 2024")
+        if _NOT_A_HOUSE_NUMBER_AFTER.search(text[result.end : result.end + 15]):
+            return None
+        owner, reason = address_owner(text, result.start, result.end)
+        generic = result.score < 0.5
+        if generic and (owner != "person" or self._NOT_A_STREET.match(text[result.start : result.end])):
+            return None
+        if generic and not reason.startswith(("adres onder", "adres van een persoon")):
+            return None
+        return address_verdict(owner, reason, "adres", "straat en huisnummer", "straat en huisnummer")
