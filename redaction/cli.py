@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import BadArguments, ExitCode, RedactionError
+from .errors import BadArguments, ExitCode, MissingDependency, RedactionError
 from .render import ReleaseOptions
 
 FILLS = {"black": (0.0, 0.0, 0.0), "grey": (0.5, 0.5, 0.5), "gray": (0.5, 0.5, 0.5), "white": (1.0, 1.0, 1.0)}
@@ -103,14 +103,21 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.OK)
 
 
-def _users(args) -> int:
+def _require_service() -> None:
+    """The review service and its server must be importable; otherwise exit 3 with one sentence."""
     try:
-        from service import create_app
-        from service.users import add_user
+        import service.app  # noqa: F401
+        import waitress  # noqa: F401
     except ImportError as exc:
-        print(f"woo-redact: the review service is not installed ({exc.name} is missing); "
-              "run `make install`.", file=sys.stderr)
-        return int(ExitCode.MISSING_DEPENDENCY)
+        raise MissingDependency(f"the review service is not installed ({exc.name} is missing); "
+                                "run `make install`.") from exc
+
+
+def _users(args) -> int:
+    _require_service()
+    from service import create_app
+    from service.users import add_user
+
     password = None
     if args.password:
         password = _read_password()
@@ -155,14 +162,11 @@ def _read_password() -> str | None:
 
 
 def _serve(args) -> int:
-    try:
-        from waitress import serve
+    _require_service()
+    from waitress import serve
 
-        from service import create_app
-    except ImportError as exc:
-        print(f"woo-redact: the review service is not installed ({exc.name} is missing); "
-              "run `make install`.", file=sys.stderr)
-        return int(ExitCode.MISSING_DEPENDENCY)
+    from service import create_app
+
     app = create_app({"DATA_DIR": args.data} if args.data else None)
     print(f"woo-redact: serving the review service at http://{args.host}:{args.port} "
           f"(data in {app.config['DATA_DIR']})", flush=True)
