@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import time
+from pathlib import Path
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "nota_minister.pdf"  # a real memo with personal data
 
 
 def auth(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def db_session(app):
+    return app.extensions["woo_redact"]["sessions"]()
+
+
+def upload(client, token: str, dossier_id: int, *files):
+    """POST (name, content) pairs as one multipart upload into the dossier."""
+    data = {"file": [(io.BytesIO(content), name) for name, content in files]}
+    return client.post(f"/api/v1/dossiers/{dossier_id}/documents", data=data, headers=auth(token),
+                       content_type="multipart/form-data")
 
 
 def wait_for(client, token: str, document_id: int, timeout: float = 180.0) -> dict:

@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
+from service_helpers import db_session
+
 UPLOADS = 20
 DECISIONS = 200
 SAME_FINDING = 10
@@ -97,9 +99,6 @@ def in_parallel(jobs):
         futures = [pool.submit(job, barrier) for job in jobs]
         return [f.result() for f in futures]
 
-
-def db_session(app):
-    return app.extensions["woo_redact"]["sessions"]()
 
 
 def user_name(app, token: str) -> str:

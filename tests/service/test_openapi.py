@@ -5,12 +5,10 @@ from __future__ import annotations
 import inspect
 import io
 import re
-from pathlib import Path
 
 import pytest
-from service_helpers import auth, wait_for
+from service_helpers import SAMPLE, auth, wait_for
 
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "nota_minister.pdf"
 PREFIX = "/api/v1/"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}

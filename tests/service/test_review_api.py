@@ -5,7 +5,6 @@ text. Real PDFs, the real database and the real engine; no mocks.
 
 from __future__ import annotations
 
-import io
 import uuid
 from contextlib import contextmanager
 from datetime import date
@@ -15,21 +14,10 @@ import pymupdf
 import pytest
 from sqlalchemy import func, select
 
-from service_helpers import auth, new_dossier, wait_for
-
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "nota_minister.pdf"
+from service_helpers import SAMPLE, auth, db_session, new_dossier, upload, wait_for
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-def db_session(app):
-    return app.extensions["woo_redact"]["sessions"]()
-
-
-def upload(client, token, dossier_id, *files):
-    data = {"file": [(io.BytesIO(content), name) for name, content in files]}
-    return client.post(f"/api/v1/dossiers/{dossier_id}/documents", data=data, headers=auth(token),
-                       content_type="multipart/form-data")
 
 
 def ready_upload(client, token, dossier_id, name="nota minister.pdf", content=None) -> int:

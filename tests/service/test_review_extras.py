@@ -15,15 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from service_helpers import auth, new_dossier, wait_for
-
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "nota_minister.pdf"
-
-
-def db_session(app):
-    return app.extensions["woo_redact"]["sessions"]()
-
-
+from service_helpers import SAMPLE, auth, db_session, new_dossier, wait_for
 
 
 def ready_document_with(app, dossier_id, texts):

@@ -11,11 +11,10 @@ import re
 import time
 import uuid
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from service_helpers import auth
+from service_helpers import SAMPLE, auth, db_session
 from sqlalchemy import func, select
 
 from service.models import (
@@ -30,7 +29,6 @@ from service.models import (
 )
 from service.users import add_user
 
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "nota_minister.pdf"
 PASSWORD = "correct horse battery staple"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ANALYSIS_TIMEOUT = 180.0
@@ -111,9 +109,6 @@ def csrf_of(response, form_selector: str | None = None) -> str:
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
-
-def db_session(app):
-    return app.extensions["woo_redact"]["sessions"]()
 
 
 def counts(app) -> dict:
