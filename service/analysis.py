@@ -102,9 +102,7 @@ def _analyse(path) -> tuple[int, list[dict]]:
                 "start": f.start,
                 "end": f.end,
                 "page": f.page,
-                "rects": [[round(v, 2) for v in r] for r in f.rects],
-                "more_pages": [{"page": p, "rects": [[round(v, 2) for v in r] for r in rs]}
-                               for p, rs in f.extra_pages] or None,
+                **stored_boxes(f),
                 "ground": f.ground,
                 "score": float(f.score),
                 "recognizer": f.recognizer,
@@ -114,6 +112,17 @@ def _analyse(path) -> tuple[int, list[dict]]:
         return len(document.pages), rows
     finally:
         document.close()
+
+
+def rounded(rects) -> list[list[float]]:
+    """Boxes as stored: lists of four numbers, to a hundredth of a point."""
+    return [[round(v, 2) for v in r] for r in rects]
+
+
+def stored_boxes(finding) -> dict:
+    """An engine finding's boxes as stored: ``rects`` on its first page, ``more_pages`` for the others."""
+    return {"rects": rounded(finding.rects),
+            "more_pages": [{"page": p, "rects": rounded(rs)} for p, rs in finding.extra_pages] or None}
 
 
 def _sentence(exc: Exception) -> str:

@@ -342,8 +342,7 @@ def approve(document_id: int):
 # --- exports ---------------------------------------------------------------------------------------------
 
 def review_pdf(document: Document):
-    if document.status != "ready":
-        raise ReviewError(409, f"Document {document.id} is {document.status}; wait until its analysis is ready.")
+    review.require_ready(document)
     path = exports.write_review(current_app.config["DATA_DIR"], document, list(document.findings))
     return _pdf(path, document, "review")
 
@@ -353,8 +352,7 @@ def release_pdf(document: Document, force: bool):
     from redaction.errors import RedactionError
 
     session = db()
-    if document.status != "ready":
-        raise ReviewError(409, f"Document {document.id} is {document.status}; wait until its analysis is ready.")
+    review.require_ready(document)
     open_count = review.undecided(session, document)
     if force and open_count and g.user.role != "admin":
         raise ReviewError(403, "Only an admin may force a release while suggestions are undecided.")

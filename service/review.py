@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .analysis import rounded, stored_boxes
 from .models import Approval, AuditEvent, Decision, Document, Finding, PageReview, User
 from .storage import file_path
 
@@ -131,7 +132,7 @@ def add_manual_rect(db: Session, user: User, document: Document, data_dir, page:
     the drawn area is removed, text, pictures and drawings alike.
     """
     ground = check_ground(ground) or MANUAL_GROUND
-    _require_ready(document)
+    require_ready(document)
     if not isinstance(page, int) or isinstance(page, bool) or not 0 <= page < (document.pages or 0):
         raise ReviewError(400, f"The field 'page' must be a page number from 0 to {(document.pages or 1) - 1}.")
     if (not isinstance(rect, (list, tuple)) or len(rect) != 4
@@ -155,7 +156,7 @@ def add_manual_text(db: Session, user: User, document: Document, data_dir, text:
                     ground: str | None = None, comment: str | None = None) -> list[Finding]:
     """Search ``text`` in the document (any case, spacing and line-end hyphenation) and redact every hit."""
     ground = check_ground(ground) or MANUAL_GROUND
-    _require_ready(document)
+    require_ready(document)
     from redaction.analyzer import locate
     from redaction.document import open_document
     from redaction.steps import find_terms
@@ -171,10 +172,7 @@ def add_manual_text(db: Session, user: User, document: Document, data_dir, text:
         if hit.page is None:
             continue
         finding = Finding(document_id=document.id, entity=MANUAL, text=hit.text, start=hit.start, end=hit.end,
-                          page=hit.page, rects=[[round(v, 2) for v in r] for r in hit.rects],
-                          more_pages=[{"page": p, "rects": [[round(v, 2) for v in r] for r in rs]}
-                                      for p, rs in hit.extra_pages] or None,
-                          ground=ground, score=1.0, recognizer="manual",
+                          page=hit.page, **stored_boxes(hit), ground=ground, score=1.0, recognizer="manual",
                           reason=f"zoekterm {text!r}" + (f": {comment}" if comment else ""), state="accepted",
                           created_by=user.id)
         findings.append(finding)
@@ -218,34 +216,34 @@ def _text_under(path, page: int, rect, words: bool) -> _Span | None:
         if not inside:
             if words:
                 return None
-            return _Span(page, [[round(v, 2) for v in (x0, y0, x1, y1)]], "")
+            return _Span(page, rounded([(x0, y0, x1, y1)]), "")
         if not words:
             parts = []
             for previous, i in zip([None, *inside], inside):
                 if previous is not None and i != previous + 1:
                     parts.append(" ")
                 parts.append(opened.text[i])
-            return _Span(page, [[round(v, 2) for v in (x0, y0, x1, y1)]], "".join(parts))
+            return _Span(page, rounded([(x0, y0, x1, y1)]), "".join(parts))
         start, end = inside[0], inside[-1] + 1
         while start > 0 and not opened.text[start - 1].isspace() and opened.char_page[start - 1] == page:
             start -= 1
         while end < len(opened.text) and not opened.text[end].isspace() and opened.char_page[end] == page:
             end += 1
         rects = opened.boxes(start, end).get(page, [])
-        return _Span(page, [[round(v, 2) for v in r] for r in rects], " ".join(opened.text[start:end].split()),
+        return _Span(page, rounded(rects), " ".join(opened.text[start:end].split()),
                      start, end)
     finally:
         opened.close()
 
 
-def _require_ready(document: Document) -> None:
+def require_ready(document: Document) -> None:
     if document.status != "ready":
         raise ReviewError(409, f"Document {document.id} is {document.status}; wait until its analysis is ready.")
 
 
 def mark_pages(db: Session, user: User, document: Document, pages: list[int], reviewed: bool = True) -> list[int]:
     """Mark (or unmark) pages as reviewed; returns the pages that are reviewed afterwards."""
-    _require_ready(document)
+    require_ready(document)
     for page in pages:
         if not isinstance(page, int) or isinstance(page, bool) or not 0 <= page < (document.pages or 0):
             raise ReviewError(400, f"Page numbers run from 0 to {(document.pages or 1) - 1}.")
@@ -299,9 +297,10 @@ def _aware(moment):
 
 def approve(db: Session, user: User, document: Document) -> Approval:
     """Four-eyes: a reviewer who made none of the document's decisions approves them all."""
-    _require_ready(document)
-    if undecided(db, document):
-        raise ReviewError(409, f"Document {document.id} still has {undecided(db, document)} undecided "
+    require_ready(document)
+    open_count = undecided(db, document)
+    if open_count:
+        raise ReviewError(409, f"Document {document.id} still has {open_count} undecided "
                                "suggestions; decide them before approving.")
     if user.id in deciders(db, document):
         raise ReviewError(409, "You made decisions on this document; a second reviewer must approve it.")
@@ -311,15 +310,3 @@ def approve(db: Session, user: User, document: Document) -> Approval:
     audit(db, user, document.dossier_id, "document.approve", None, {"document": document.id})
     return approval
 
-
-def release_blockers(db: Session, document: Document, four_eyes: bool) -> list[str]:
-    """Why the release may not be made yet, in Dutch for the review page (empty when it may)."""
-    if document.status != "ready":
-        return ["de analyse is nog niet klaar"]
-    problems = []
-    open_count = undecided(db, document)
-    if open_count:
-        problems.append(f"{open_count} voorstel(len) nog niet beoordeeld")
-    if four_eyes and valid_approval(db, document) is None:
-        problems.append("een tweede beoordelaar moet de beslissingen nog goedkeuren (vier ogen)")
-    return problems

@@ -185,15 +185,23 @@ def document(document_id: int):
                     "width": 100 * (x1 - x0) / width, "height": 100 * (y1 - y0) / height,
                 })
     session = db()
+    counts = {state: sum(1 for f in findings if f.state == state) for state in STATE_LABELS}
     four_eyes = current_app.config["FOUR_EYES"]
     approval = review.valid_approval(session, item) if four_eyes else None
+    # why the release would still be refused (the same rules as api.release_pdf, worded for the page)
+    blockers = []
+    if item.status != "ready":
+        blockers.append("de analyse is nog niet klaar")
+    else:
+        if counts["suggested"]:
+            blockers.append(f"{counts['suggested']} voorstel(len) nog niet beoordeeld")
+        if four_eyes and approval is None:
+            blockers.append("een tweede beoordelaar moet de beslissingen nog goedkeuren (vier ogen)")
     return render_template(
         "review.html", document=item, dossier=item.dossier, findings=findings, groups=_groups(findings),
         geometry=geometry, boxes=boxes, reviewed=set(review.reviewed_pages(session, item)),
-        undecided=review.undecided(session, item), blockers=review.release_blockers(session, item, four_eyes),
-        four_eyes=four_eyes, approval=approval, grounds=review.grounds(),
-        counts={state: sum(1 for f in findings if f.state == state) for state in STATE_LABELS},
-        focus=request.args.get("focus", type=int),
+        undecided=counts["suggested"], blockers=blockers, four_eyes=four_eyes, approval=approval,
+        grounds=review.grounds(), counts=counts, focus=request.args.get("focus", type=int),
     )
 
 
