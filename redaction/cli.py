@@ -60,6 +60,31 @@ def build_parser() -> argparse.ArgumentParser:
     redact.add_argument("--fill", choices=sorted(FILLS), default="black", help="colour of the boxes")
     redact.add_argument("--no-ground", action="store_true", help="do not print the ground code in the boxes")
 
+    package = sub.add_parser(
+        "package", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="release a whole package (ZIP or folder): duplicates, consistent names, inventory list, report",
+        description="Release every document of a ZIP file or folder into OUT.zip: verified release PDFs, the "
+                    "inventory list (CSV, XLSX) and a report (HTML). Duplicates are found and released once; "
+                    "a name redacted in one document is redacted in all. Interrupted, the same command goes "
+                    "on where it stopped (the work is kept in OUT.zip.work until OUT.zip is complete).")
+    package.add_argument("source", type=Path, metavar="IN", help="a ZIP file or a folder")
+    package.add_argument("--out", type=Path, required=True, metavar="OUT.zip")
+    package.add_argument("--report", type=Path, metavar="R.json", help="also write a JSON report per file")
+    package.add_argument("--workers", type=int, default=None, metavar="N",
+                         help="worker processes (default: 2, or 1 on a single core)")
+    package.add_argument("--case-number", default="", metavar="ZAAKNUMMER", help="the Zaaknummer column")
+    package.add_argument("--work", type=Path, metavar="DIR", help="work folder (default: OUT.zip.work)")
+    package.add_argument("--keep-work", action="store_true", help="keep the work folder when done")
+
+    worker = sub.add_parser("worker", help="run a Celery worker for the review service's jobs (distributed mode)",
+                            description="A worker of the distributed mode: takes the jobs of the review service "
+                                        "from the broker in $WOO_REDACT_BROKER_URL and works in the database of "
+                                        "$DATABASE_URL and the shared data folder $WOO_REDACT_DATA.")
+    worker.add_argument("--concurrency", type=int, default=None, metavar="N",
+                        help="worker processes (default: one per core)")
+    worker.add_argument("--data", metavar="DIR", help="data folder (default: $WOO_REDACT_DATA or ./data)")
+    worker.add_argument("--loglevel", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
     users = sub.add_parser("users", help="manage the review service's users")
     users_sub = users.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
     add = users_sub.add_parser("add", help="create a user and print its API token (the last line)")
@@ -87,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
             return _users(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "package":
+            return _package(args)
+        if args.command == "worker":
+            return _worker(args)
         return _redact(args)
     except RedactionError as exc:
         print(f"woo-redact: {exc}", file=sys.stderr)
@@ -175,6 +204,33 @@ def _serve(args) -> int:
     finally:
         app.extensions["woo_redact"]["analyser"].shutdown(wait=False)
         app.extensions["woo_redact"]["engine"].dispose()
+    return int(ExitCode.OK)
+
+
+def _package(args) -> int:
+    _require_service()
+    from service import package_cli
+
+    if args.workers is not None and args.workers < 1:
+        raise BadArguments("--workers must be at least 1.")
+    return package_cli.run(args.source, args.out, report=args.report,
+                           workers=args.workers or package_cli.default_workers(), work=args.work,
+                           case_number=args.case_number, keep_work=args.keep_work)
+
+
+def _worker(args) -> int:
+    _require_service()
+    if not os.environ.get("WOO_REDACT_BROKER_URL"):
+        raise BadArguments("set WOO_REDACT_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to the broker the "
+                           "service uses.")
+    if args.data:
+        os.environ["WOO_REDACT_DATA"] = args.data
+    from service.worker import celery
+
+    argv = ["worker", f"--loglevel={args.loglevel}", "--without-gossip", "--without-mingle"]
+    if args.concurrency:
+        argv.append(f"--concurrency={args.concurrency}")
+    celery.worker_main(argv)
     return int(ExitCode.OK)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .models import Document, Finding
 from .storage import file_path
@@ -45,7 +47,9 @@ class Analyser:
         sessions = self.app.extensions["woo_redact"]["sessions"]
         requeued = []
         with sessions() as session:
-            stranded = session.scalars(select(Document).where(Document.status.in_(("queued", "analyzing")))
+            # A package's documents are its job's to resume (service/jobs.py).
+            stranded = session.scalars(select(Document).where(Document.status.in_(("queued", "analyzing")),
+                                                              Document.job_id.is_(None))
                                        .order_by(Document.id)).all()
             for document in stranded:
                 if file_path(self.app.config["DATA_DIR"], document.sha256).is_file():
@@ -61,33 +65,65 @@ class Analyser:
         return requeued
 
     def run(self, document_id: int) -> None:
-        sessions = self.app.extensions["woo_redact"]["sessions"]
+        """Analyse one uploaded document, then make the dossier consistent around it."""
+        from . import consistency
+
+        sessions = self.app.extensions["woo_redact"]["write_sessions"]
+        if not analyse_document(sessions, self.app.config["DATA_DIR"], document_id):
+            return
         with sessions() as session:
             document = session.get(Document, document_id)
-            if document is None or document.status != "queued":
-                return
-            document.status = "analyzing"
-            session.commit()
-            path = file_path(self.app.config["DATA_DIR"], document.sha256)
             try:
-                pages, findings = _analyse(path)
-            except Exception as exc:  # any failure is shown on the document, never lost in a thread
-                log.exception("analysis of document %s failed", document_id)
-                session.rollback()
-                document = session.get(Document, document_id)
-                document.status = "failed"
-                document.error = _sentence(exc)
+                # Its names are looked up in the other documents, theirs in it; earlier decisions apply to it.
+                consistency.add_occurrences(session, self.app.config["DATA_DIR"], document.dossier_id)
+                consistency.inherit_decisions(session, document.dossier_id)
                 session.commit()
-                return
+            except Exception:  # the findings are stored; consistency is redone by the next document or package
+                log.exception("consistency after document %s failed", document_id)
+                session.rollback()
+
+
+def analyse_document(sessions, data_dir, document_id: int) -> bool:
+    """Analyse a ``queued`` document and store its text and findings; return whether this call did it.
+
+    Safe to call twice, from any process: the call claims the document first, and stores its results only
+    while the claim is still its own (a restarted job may have handed the document to another worker).
+    A failure is stored on the document as one sentence, never raised.
+    """
+    token = uuid.uuid4().hex
+    with sessions() as session:
+        claimed = session.execute(
+            update(Document).where(Document.id == document_id, Document.status == "queued")
+            .values(status="analyzing", claim=token)
+        ).rowcount
+        session.commit()
+        if not claimed:
+            return False
+        document = session.get(Document, document_id)
+        path = file_path(Path(data_dir), document.sha256)
+    try:
+        pages, text, findings = _analyse(path)
+        error = None
+    except Exception as exc:  # any failure is shown on the document, never lost in a worker
+        log.exception("analysis of document %s failed", document_id)
+        error = _sentence(exc)
+    with sessions() as session:
+        document = session.get(Document, document_id)
+        if document is None or document.claim != token or document.status != "analyzing":
+            return False
+        if error is not None:
+            document.status, document.error = "failed", error
+        else:
             for f in findings:
                 session.add(Finding(document_id=document_id, **f))
-            document.pages = pages
-            document.status = "ready"
-            document.error = None
-            session.commit()
+            document.pages, document.text = pages, text
+            document.status, document.error = "ready", None
+        document.claim = None
+        session.commit()
+    return error is None
 
 
-def _analyse(path) -> tuple[int, list[dict]]:
+def _analyse(path) -> tuple[int, str, list[dict]]:
     from redaction.analyzer import get_engine
     from redaction.pipeline import analyze_file
 
@@ -109,7 +145,7 @@ def _analyse(path) -> tuple[int, list[dict]]:
                 "reason": f.reason,
                 "state": _STATE_OF_DECISION[f.decision.value],
             })
-        return len(document.pages), rows
+        return len(document.pages), document.text, rows
     finally:
         document.close()
 

@@ -16,10 +16,10 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, send_fi
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import exports, review
+from . import exports, packages, review
 from .auth import db, may_see, require, visible_dossier_ids
 from .intake import accept_uploads
-from .models import AuditEvent, Document, Dossier, DossierMember, Finding, User
+from .models import AuditEvent, Document, Dossier, DossierMember, Finding, Job, User
 from .review import ReviewError, audit
 from .storage import file_path
 
@@ -120,7 +120,11 @@ def dossier_json(dossier: Dossier, with_documents: bool = False) -> dict:
 
 def document_json(document: Document) -> dict:
     return {"id": document.id, "dossier_id": document.dossier_id, "filename": document.filename,
-            "status": document.status, "pages": document.pages, "error": document.error}
+            "status": document.status, "pages": document.pages, "error": document.error,
+            "path": document.path, "job_id": document.job_id,
+            "date": document.doc_date.isoformat() if document.doc_date else None,
+            "duplicate_of": document.duplicate_of, "duplicate_kind": document.duplicate_kind,
+            "similarity": document.similarity, "family_id": document.family_id, "thread_id": document.thread_id}
 
 
 def finding_json(f: Finding) -> dict:
@@ -277,10 +281,14 @@ def list_findings(document_id: int):
 def decide(finding_id: int):
     finding = visible_finding(finding_id, lock=True)
     body = json_body()
-    review.decide(db(), g.user, finding, review.check_decision(body.get("decision")),
-                  text_field(body, "ground", 40, required=False), text_field(body, "comment", MAX_COMMENT, False))
+    # "only_this": decide this occurrence alone; by default the dossier's open suggestions of the same
+    # text follow (one name, one decision).
+    followed = review.decide(db(), g.user, finding, review.check_decision(body.get("decision")),
+                             text_field(body, "ground", 40, required=False),
+                             text_field(body, "comment", MAX_COMMENT, False),
+                             follow=not flag_field(body, "only_this"))
     db().commit()
-    return jsonify(id=finding.id, state=finding.state, ground=finding.ground), 200
+    return jsonify(id=finding.id, state=finding.state, ground=finding.ground, followed=followed), 200
 
 
 @api.post("/documents/<int:document_id>/decisions")
@@ -403,6 +411,62 @@ def get_review_pdf(document_id: int):
 @require()
 def get_release_pdf(document_id: int):
     return release_pdf(visible_document(document_id), truthy(request.args.get("force")))
+
+
+# --- release packages and jobs ----------------------------------------------------------------------------
+
+@api.post("/dossiers/<int:dossier_id>/packages")
+@require(*EDITORS)
+def upload_package(dossier_id: int):
+    dossier = visible_dossier(dossier_id)
+    request.max_content_length = current_app.config["MAX_PACKAGE_BYTES"]
+    try:
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        raise ReviewError(413, f"The package is larger than the limit of "
+                               f"{current_app.config['MAX_PACKAGE_BYTES'] // (1024 * 1024)} MB.") from None
+    job = packages.accept_package(db(), g.user, dossier, upload)
+    response = jsonify(job=packages.job_json(db(), job))
+    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+    return response, 202
+
+
+def visible_job(job_id: int) -> Job:
+    job = db().get(Job, job_id)
+    if job is None or not may_see(g.user, job.dossier_id):
+        raise ReviewError(404, f"There is no job {job_id}.")
+    return job
+
+
+@api.get("/jobs/<int:job_id>")
+@require()
+def get_job(job_id: int):
+    return jsonify(packages.job_json(db(), visible_job(job_id)))
+
+
+@api.get("/dossiers/<int:dossier_id>/jobs")
+@require()
+def list_jobs(dossier_id: int):
+    dossier = visible_dossier(dossier_id)
+    jobs = db().scalars(select(Job).where(Job.dossier_id == dossier.id).order_by(Job.id))
+    return jsonify([packages.job_json(db(), j) for j in jobs])
+
+
+@api.get("/dossiers/<int:dossier_id>/release.zip")
+@require()
+def get_release_zip(dossier_id: int):
+    dossier = visible_dossier(dossier_id)
+    job, path = packages.release_package(db(), g.user, dossier, truthy(request.args.get("force")))
+    if path is None:
+        response = jsonify(job=packages.job_json(db(), job))
+        response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+        response.headers["Retry-After"] = "5"
+        return response, 202
+    name = re.sub(r"[^\w.-]+", "-", dossier.case_number or f"dossier-{dossier.id}").strip("-") or "dossier"
+    response = send_file(path, mimetype="application/zip", as_attachment=True,
+                         download_name=f"{name}-openbaar.zip", max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # --- the audit trail -------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         "sessions": db.make_sessionmaker(engine),
         "write_sessions": db.make_sessionmaker(engine, writes=True),
         "analyser": Analyser(app),
+        "jobs": _job_runner(app),
     }
     auth.init_app(app)
 
@@ -87,4 +88,25 @@ def create_app(config: dict | None = None) -> Flask:
 
     if app.config.get("RECOVER_INTERRUPTED", True):
         app.extensions["woo_redact"]["analyser"].recover()
+        app.extensions["woo_redact"]["jobs"].recover()
     return app
+
+
+def place(app: Flask):
+    """Where the app's jobs find their data (plain strings, for worker processes)."""
+    from .jobs import Place
+
+    return Place(data_dir=str(app.config["DATA_DIR"]), database_url=app.config["DATABASE_URL"],
+                 max_pages=app.config["MAX_PAGES"])
+
+
+def _job_runner(app: Flask):
+    """Celery workers when a broker is configured, else a runner in this process."""
+    if app.config.get("BROKER_URL"):
+        from .worker import CeleryRunner, configure
+
+        configure(app.config["BROKER_URL"])
+        return CeleryRunner(place(app))
+    from .jobs import BackgroundRunner
+
+    return BackgroundRunner(place(app), app.config["JOB_WORKERS"])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEFAULT_MAX_UPLOAD_MB = 50
 DEFAULT_MAX_PAGES = 2000
+DEFAULT_MAX_PACKAGE_MB = 2048
 
 
 def data_dir(explicit: str | os.PathLike | None = None) -> Path:
@@ -62,6 +63,12 @@ def settings(config: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(max_mb * 1024 * 1024),
         "MAX_PAGES": int(os.environ.get("WOO_REDACT_MAX_PAGES") or DEFAULT_MAX_PAGES),
         "ANALYSIS_WORKERS": int(os.environ.get("WOO_REDACT_ANALYSIS_WORKERS") or 2),
+        # Release packages: worker processes of the in-process job runner, the largest package accepted,
+        # and, when set, the Celery broker that hands the jobs to `woo-redact worker` processes instead.
+        "JOB_WORKERS": int(os.environ.get("WOO_REDACT_JOB_WORKERS") or 1),
+        "MAX_PACKAGE_BYTES": int(float(os.environ.get("WOO_REDACT_MAX_PACKAGE_MB") or DEFAULT_MAX_PACKAGE_MB)
+                                 * 1024 * 1024),
+        "BROKER_URL": os.environ.get("WOO_REDACT_BROKER_URL") or None,
         # Four-eyes: a release needs the approval of a reviewer who made none of the document's decisions.
         "FOUR_EYES": _flag("WOO_REDACT_FOUR_EYES"),
         # Session cookies: never readable by scripts, not sent along from other sites, and over HTTPS only

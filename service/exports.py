@@ -57,20 +57,35 @@ def write_review(data_dir: Path, document: Document, rows: list[Finding]) -> Pat
     return out
 
 
-def write_release(data_dir: Path, document: Document, rows: list[Finding], include_suggested: bool = False
-                  ) -> tuple[Path, list[str], int]:
-    """The verified release PDF; returns its path, the engine's warnings and the number of boxes' findings.
+def write_release(data_dir: Path, document: Document, rows: list[Finding], include_suggested: bool = False,
+                  out: Path | None = None) -> tuple[Path, list[str], int]:
+    """The verified release PDF (at ``out``, by default in the document's exports folder); returns its path,
+    the engine's warnings and the number of boxes' findings.
 
     Raises the engine's ``RedactionError`` when no verified release can be made.
     """
     from redaction.pipeline import release_pdf
     from redaction.rules import load_rules
 
-    redact_states = {"accepted", "suggested"} if include_suggested else {"accepted"}
-    chosen = [engine_finding(r) for r in rows if r.state in redact_states and r.page is not None]
+    chosen = [engine_finding(r) for r in redacted(rows, include_suggested)]
     kept = [r.text for r in rows if r.state in ("rejected", "kept")]
-    out = exports_dir(data_dir, document) / "release.pdf"
+    out = out or exports_dir(data_dir, document) / "release.pdf"
     # The boxes are in page coordinates, which a normalised copy (the engine's second attempt) keeps.
     _, warnings = release_pdf(file_path(data_dir, document.sha256), out, lambda _document: (chosen, kept),
                               format_ground=load_rules().format_ground)
     return out, warnings, len(chosen)
+
+
+def release_counts(rows: list[Finding], include_suggested: bool = False) -> dict:
+    """How many passages a release redacts, per entity and per ground (for the inventory and the report)."""
+    from collections import Counter
+
+    chosen = redacted(rows, include_suggested)
+    return {"counts_per_entity": dict(Counter(r.entity for r in chosen)),
+            "counts_per_ground": dict(Counter(r.ground for r in chosen if r.ground))}
+
+
+def redacted(rows: list[Finding], include_suggested: bool = False) -> list[Finding]:
+    """The findings a release blacks out: the accepted ones, and with ``include_suggested`` the open ones."""
+    states = {"accepted", "suggested"} if include_suggested else {"accepted"}
+    return [r for r in rows if r.state in states and r.page is not None]

@@ -10,7 +10,12 @@ from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Float, ForeignKey,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("officer", "reviewer", "admin")
-DOCUMENT_STATUSES = ("queued", "analyzing", "ready", "failed")
+# waiting: part of a package, read but not yet analysed; duplicate: not analysed, its original is;
+# unsupported: a package's file that is listed (inventory) but not processed.
+DOCUMENT_STATUSES = ("waiting", "queued", "analyzing", "ready", "failed", "duplicate", "unsupported")
+JOB_KINDS = ("package", "release")
+JOB_STATUSES = ("queued", "running", "done", "failed")
+JOB_ITEM_STATUSES = ("pending", "running", "done", "failed")
 FINDING_STATES = ("suggested", "accepted", "rejected", "kept")
 DECISIONS = ("accept", "reject")
 
@@ -93,6 +98,19 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(16), default="queued")
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Packages: where the file was in the package, its order there, and what the cross-document steps found.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", name="fk_documents_job_id"), index=True)
+    seq: Mapped[int | None] = mapped_column(Integer)
+    path: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)  # the extracted text, for duplicates and consistency
+    doc_date: Mapped[date | None] = mapped_column(Date)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("documents.id", name="fk_documents_duplicate_of"))
+    duplicate_kind: Mapped[str | None] = mapped_column(String(8))  # exact | near
+    similarity: Mapped[float | None] = mapped_column(Float)
+    family_id: Mapped[str | None] = mapped_column(String(40))
+    thread_id: Mapped[str | None] = mapped_column(String(40))
+    # A worker's claim on the analysis: its results are stored only while the claim is still its own.
+    claim: Mapped[str | None] = mapped_column(String(32))
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
     findings: Mapped[list[Finding]] = relationship(back_populates="document", order_by="Finding.id")
@@ -163,6 +181,44 @@ class Approval(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class Job(Base):
+    """A long piece of work on a dossier, resumable: ``package`` (unpack, read, group, analyse, make consistent)
+    or ``release`` (release PDFs of every document, the inventory list and the report, as one ZIP).
+
+    Its state lives here and in the rows it makes, never in a worker's memory: any worker may go on with it.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (_one_of("kind", JOB_KINDS, "ck_jobs_kind"), _one_of("status", JOB_STATUSES, "ck_jobs_status"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    phase: Mapped[str] = mapped_column(String(16), default="unpack")
+    filename: Mapped[str | None] = mapped_column(String(255))  # the uploaded package's name
+    source: Mapped[str | None] = mapped_column(Text)  # the stored package (a path relative to the data folder)
+    options: Mapped[dict | None] = mapped_column(JSON)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_jobs_created_by"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class JobItem(Base):
+    """One document's share of a release job: made once, done once."""
+
+    __tablename__ = "job_items"
+    __table_args__ = (_one_of("status", JOB_ITEM_STATUSES, "ck_job_items_status"),)
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    claim: Mapped[str | None] = mapped_column(String(32))
+    result: Mapped[dict | None] = mapped_column(JSON)
 
 
 class AuditEvent(Base):

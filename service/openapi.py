@@ -8,7 +8,7 @@ are those of the ``@require(...)`` decorators, and that real responses fit the s
 from __future__ import annotations
 
 from .api import DECIDERS, EDITORS, MAX_CASE_NUMBER, MAX_COMMENT, MAX_TEXT, MAX_TITLE
-from .models import DOCUMENT_STATUSES, FINDING_STATES, ROLES
+from .models import DOCUMENT_STATUSES, FINDING_STATES, JOB_KINDS, JOB_STATUSES, ROLES
 from .review import STATE_OF_DECISION
 
 PREFIX = "/api/v1"
@@ -170,11 +170,51 @@ def schemas() -> dict:
                 "filename": {"type": "string", "description": "The uploaded name, made safe; ends in `.pdf`."},
                 "status": {"type": "string", "enum": list(DOCUMENT_STATUSES),
                            "description": "`queued` and `analyzing` until the findings are there; `ready`, or "
-                                          "`failed` with `error`."},
+                                          "`failed` with `error`. A package's documents are `waiting` until "
+                                          "their duplicates are known; a `duplicate` is not analysed (see "
+                                          "`duplicate_of`); an `unsupported` file is listed, with the reason "
+                                          "in `error`, and not processed."},
                 "pages": nullable({"type": "integer"}),
                 "error": nullable({"type": "string", "description": "Why the analysis failed."}),
+                "path": nullable({"type": "string", "description": "Where the file was in its package."}),
+                "job_id": nullable({"type": "integer", "description": "The package job that brought it."}),
+                "date": nullable({"type": "string", "format": "date",
+                                  "description": "The document's own date (an e-mail's sent date, a letter's "
+                                                 "date), for the inventory list."}),
+                "duplicate_of": nullable({"type": "integer", "description": "The document it duplicates."}),
+                "duplicate_kind": {"type": ["string", "null"], "enum": ["exact", "near", None]},
+                "similarity": nullable({"type": "number", "description": "How alike it is to its original "
+                                                                         "(1 for an exact copy)."}),
+                "family_id": nullable({"type": "string", "description": "The e-mail its attachment belongs to."}),
+                "thread_id": nullable({"type": "string", "description": "The e-mail conversation it is part of."}),
             },
             "required": ["id", "dossier_id", "filename", "status", "pages", "error"],
+        },
+        "Job": {
+            "type": "object",
+            "description": "A package being processed, or a dossier's release ZIP being made.",
+            "properties": {
+                "id": {"type": "integer"},
+                "kind": {"type": "string", "enum": list(JOB_KINDS)},
+                "dossier_id": {"type": "integer"},
+                "status": {"type": "string", "enum": list(JOB_STATUSES)},
+                "filename": nullable({"type": "string"}),
+                "error": nullable({"type": "string", "description": "Why the job failed (one sentence)."}),
+                "created_at": {"type": "string", "format": "date-time"},
+                "finished_at": nullable({"type": "string", "format": "date-time"}),
+                "progress": {
+                    "type": "object",
+                    "description": "The phase (package: unpack, read, group, analyse, consistency; release: "
+                                   "release, assemble; then done), its documents done of total, the job's "
+                                   "percentage, and counts per document or item status.",
+                    "properties": {"phase": {"type": "string"}, "done": {"type": "integer"},
+                                   "total": {"type": "integer"}, "percent": {"type": "number"},
+                                   "counts": {"type": "object", "description": "Status: number."}},
+                    "required": ["phase", "done", "total", "percent", "counts"],
+                },
+                "result": nullable({"type": "object", "description": "What the job found or made (counts)."}),
+            },
+            "required": ["id", "kind", "dossier_id", "status", "progress"],
         },
         "Finding": {
             "type": "object",
@@ -378,19 +418,30 @@ def paths() -> dict:
             "post": operation(
                 "decide", "Findings", "Decide one finding",
                 "Accepts (redact) or rejects (keep readable) one finding, optionally with a ground and a comment. "
-                "Every decision is kept, also one that repeats the current state. Written to the audit trail as "
+                "The open suggestions with the same text (any case) in the rest of the dossier take the same "
+                "decision (one name, one decision), unless `only_this` is sent; a decided occurrence can always "
+                "be decided otherwise afterwards. Every decision is kept, also one that repeats the current state. Written to the audit trail as "
                 "`finding.accept` or `finding.reject`.", DECIDERS,
                 {"200": ok("The finding after the decision.",
                            {"type": "object",
                             "properties": {"id": {"type": "integer"},
                                            "state": {"type": "string", "enum": list(FINDING_STATES)},
-                                           "ground": {"type": ["string", "null"]}},
+                                           "ground": {"type": ["string", "null"]},
+                                           "followed": {"type": "integer",
+                                                        "description": "How many open suggestions of the same "
+                                                                       "text elsewhere in the dossier took the "
+                                                                       "same decision."}},
                             "required": ["id", "state", "ground"]}),
                  "400": error("The body is not a JSON object, `decision` is not `accept` or `reject`, or "
                               "`ground` or `comment` is not valid.")},
                 parameters=[FINDING_ID],
                 request_body=json_body({"type": "object",
-                                        "properties": {"decision": decision, "ground": GROUND, "comment": COMMENT},
+                                        "properties": {"decision": decision, "ground": GROUND, "comment": COMMENT,
+                                                       "only_this": {"type": "boolean", "default": False,
+                                                                     "description": "Decide this occurrence "
+                                                                                    "alone; by default the "
+                                                                                    "dossier's open suggestions "
+                                                                                    "of the same text follow."}},
                                         "required": ["decision"]}, "The decision."),
                 writes=True),
         },
@@ -516,6 +567,67 @@ def paths() -> dict:
                                             "suggestions are undecided (admins only); anything else is false.",
                              "schema": {"type": "string"}}]),
         },
+        f"{PREFIX}/dossiers/{{dossier_id}}/packages": {
+            "post": operation(
+                "upload_package", "Packages", "Upload a release package (ZIP)",
+                "Uploads one ZIP file (multipart field `file`) of documents into the dossier and starts its job: "
+                "the ZIP is unpacked safely (no paths outside it, limits on size, ratio, file count and nesting; "
+                "nested ZIPs are opened), every PDF (and plain-text file) becomes a document, other files are "
+                "listed as `unsupported`; exact and near-duplicates are found and not analysed; e-mail threads "
+                "and families are recorded; the rest is analysed; then every name redacted in one document is "
+                "found in all documents of the dossier and earlier decisions apply to it. Follow the job at "
+                "`/api/v1/jobs/{id}`. Written to the audit trail as `package.upload`.", EDITORS,
+                {"202": ok("The job was started.", {"type": "object", "properties": {"job": ref("Job")},
+                                                    "required": ["job"]}),
+                 "400": error("No file was sent in the field `file`."),
+                 "413": error("The package is larger than the limit (WOO_REDACT_MAX_PACKAGE_MB)."),
+                 "415": error("The file is not a ZIP file.")},
+                parameters=[DOSSIER_ID],
+                request_body={"required": True, "content": {"multipart/form-data": {"schema": {
+                    "type": "object", "properties": {"file": {"type": "string", "contentMediaType": "application/zip"}},
+                    "required": ["file"]}}}},
+                writes=True),
+        },
+        f"{PREFIX}/dossiers/{{dossier_id}}/jobs": {
+            "get": operation(
+                "list_jobs", "Packages", "The dossier's jobs",
+                "Every package and release job of the dossier, oldest first, with its progress.", ANY_ROLE,
+                {"200": ok("The jobs.", {"type": "array", "items": ref("Job")})}, parameters=[DOSSIER_ID]),
+        },
+        f"{PREFIX}/jobs/{{job_id}}": {
+            "get": operation(
+                "get_job", "Packages", "A job and its progress",
+                "The job's status and progress; poll it until `status` is `done` or `failed`. A job survives "
+                "a restart of the service: it goes on where it stopped.", ANY_ROLE,
+                {"200": ok("The job.", ref("Job"))}, parameters=[path_id("job_id", "job")]),
+        },
+        f"{PREFIX}/dossiers/{{dossier_id}}/release.zip": {
+            "get": operation(
+                "get_release_zip", "Packages", "The dossier's release package (ZIP)",
+                "The release of the whole dossier as one ZIP: a verified release PDF of every analysed document "
+                "(`documenten/`), the inventory list (`inventarislijst.csv`, `inventarislijst.xlsx`: ID, "
+                "Document, File type, Datum, Beoordeling, Beoordelingsgrond, Toelichting, Family ID, Email "
+                "Thread ID, Gerelateerd ID, Publieke link, Zaaknummer, Opgeschort) and a report "
+                "(`rapport.html`). Duplicates and unsupported files are listed, not released. The ZIP is made by "
+                "a job: while it is being made (or when decisions changed since) the answer is 202 with the job; "
+                "ask again when it is done. The same rules as for a document's release apply: refused while "
+                "suggestions are undecided (an admin may `force`, the suggestions are then redacted), and, with "
+                "four-eyes review, without approvals. Written to the audit trail as `package.release`.", ANY_ROLE,
+                {"200": {"description": "The ZIP, as a download.",
+                         "content": {"application/zip": {"schema": {"type": "string",
+                                                                     "contentMediaType": "application/zip"}}}},
+                 "202": ok("The ZIP is being made; poll the job (also in the `Location` header).",
+                           {"type": "object", "properties": {"job": ref("Job")}, "required": ["job"]}),
+                 "403": error("`force` was sent by a user who is not an admin while suggestions are undecided."),
+                 "409": error("A package is still being processed, documents are still being analysed, there is "
+                              "nothing to release, suggestions are undecided (without `force`), or approvals "
+                              "are missing (four-eyes).")},
+                parameters=[DOSSIER_ID,
+                            {"name": "force", "in": "query", "required": False,
+                             "description": "`1`, `true`, `yes` or `ja` to release while suggestions are "
+                                            "undecided (admins only); they are then redacted.",
+                             "schema": {"type": "string"}}]),
+        },
     }
 
 
@@ -548,6 +660,8 @@ def document() -> dict:
             {"name": "Documents", "description": "Uploads, analysis and review progress."},
             {"name": "Findings", "description": "What the analysis found and the reviewers' decisions."},
             {"name": "Exports", "description": "The review and release PDFs."},
+            {"name": "Packages", "description": "Release packages: a ZIP of documents in, a release ZIP with "
+                                                 "the inventory list out, as jobs."},
             {"name": "Audit", "description": "The append-only audit trail."},
             {"name": "Meta", "description": "This description."},
         ],

@@ -61,10 +61,37 @@ def check_decision(decision) -> str:
 
 
 def decide(db: Session, user: User, finding: Finding, decision: str, ground: str | None = None,
-           comment: str | None = None, scope: str | None = None) -> None:
-    """Record one decision on ``finding`` (also when it repeats the current state: every decision is kept)."""
+           comment: str | None = None, scope: str | None = None, follow: bool = True) -> int:
+    """Record one decision on ``finding`` (also when it repeats the current state: every decision is kept).
+
+    With ``follow`` the open suggestions of the same text elsewhere in the dossier take the same decision
+    (one name, one decision; a reviewer may still decide any of them otherwise afterwards). Returns how
+    many findings changed besides ``finding``.
+    """
     check_decision(decision)
     check_ground(ground)
+    _record(db, user, finding, decision, ground, comment, scope)
+    if not follow:
+        return 0
+    return follow_decision(db, user, finding, decision)
+
+
+def follow_decision(db: Session, user: User, finding: Finding, decision: str) -> int:
+    """Give the open suggestions with ``finding``'s text (any case) in its dossier the same decision."""
+    others = db.scalars(
+        select(Finding).join(Document)
+        .where(Document.dossier_id == finding.document.dossier_id, Finding.state == "suggested",
+               Finding.id != finding.id, func.lower(Finding.text) == finding.text.lower())
+        .order_by(Finding.id).with_for_update()
+    ).all()
+    for other in others:
+        _record(db, user, other, decision, finding.ground, f"zoals besluit over bevinding {finding.id}",
+                "dossier, same text")
+    return len(others)
+
+
+def _record(db: Session, user: User, finding: Finding, decision: str, ground: str | None, comment: str | None,
+            scope: str | None) -> None:
     before = {"finding": finding.id, "state": finding.state, "ground": finding.ground}
     finding.state = STATE_OF_DECISION[decision]
     if ground is not None:
@@ -110,8 +137,10 @@ def decide_many(db: Session, user: User, document: Document, decision: str, text
             continue
         if finding.state == target and (ground is None or finding.ground == ground):
             continue
-        decide(db, user, finding, decision, ground, comment, scope=scope if text is not None else f"{scope}, all")
-        changed += 1
+        # Deciding in one document decides the dossier's other open occurrences too; a dossier-wide
+        # request reaches them itself.
+        changed += 1 + decide(db, user, finding, decision, ground, comment,
+                              scope=scope if text is not None else f"{scope}, all", follow=scope == "document")
     return changed
 
 

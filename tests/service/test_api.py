@@ -32,7 +32,7 @@ def test_migration_matches_the_models(app):
 
     with app.extensions["woo_redact"]["engine"].connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert context.get_current_revision() == "0002"
+        assert context.get_current_revision() == "0003"
         diffs = compare_metadata(context, Base.metadata)
     assert diffs == []
 

@@ -28,6 +28,10 @@ ENDPOINTS = [
     ("POST", f"/api/v1/documents/{ID}/approve", DECIDERS, None),
     ("GET", f"/api/v1/documents/{ID}/review.pdf", ANY, None),
     ("GET", f"/api/v1/documents/{ID}/release.pdf", ANY, None),
+    ("POST", f"/api/v1/dossiers/{ID}/packages", EDITORS, None),
+    ("GET", f"/api/v1/dossiers/{ID}/jobs", ANY, None),
+    ("GET", f"/api/v1/dossiers/{ID}/release.zip", ANY, None),
+    ("GET", f"/api/v1/jobs/{ID}", ANY, None),
 ]
 
 
@@ -36,7 +40,8 @@ def test_the_table_covers_every_api_route(app):
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     listed = {(method, path.replace(str(ID), "{x}")) for method, path, _, _ in ENDPOINTS}
-    routed = {(m, p.replace("{dossier_id}", "{x}").replace("{document_id}", "{x}").replace("{finding_id}", "{x}"))
+    routed = {(m, p.replace("{dossier_id}", "{x}").replace("{document_id}", "{x}").replace("{finding_id}", "{x}")
+                                                                                  .replace("{job_id}", "{x}"))
               for m, p in routed} - {("GET", "/api/v1/openapi.json")}
     assert routed == listed
 

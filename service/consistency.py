@@ -1,0 +1,147 @@
+"""One name, one decision: what is redacted in one document of a dossier is redacted in all of them.
+
+Two rules, both idempotent:
+
+* **Every occurrence.** A text the engine or a reviewer redacts (or suggests) in one document is looked up
+  in the text of every other document of the dossier; an occurrence that no finding covers yet becomes a
+  suggestion there, with the ground of the first finding and a reason naming where it was found.
+* **The same decision.** A suggestion whose text (any case and spacing) was already decided elsewhere in
+  the dossier takes that decision over, recorded as a decision of the same reviewer with a comment saying
+  which decision it follows. A reviewer can still decide any single occurrence otherwise; only
+  suggestions, never decided findings, are changed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Decision, Document, Finding
+from .review import normalised
+
+# Identifying in any context. Dates of birth are left out on purpose: the same date elsewhere is usually
+# a meeting or a letter's date, not somebody's birthday.
+CONSISTENT_ENTITIES = frozenset({
+    "PERSON", "EMAIL", "PHONE", "BSN", "IBAN", "ADDRESS", "POSTCODE_CITY", "LICENSE_PLATE", "TERM",
+})
+MIN_CHARS = 4  # shorter texts ("Jan", "Bos") are too often ordinary words elsewhere
+PROPAGATED = "consistency"
+
+
+def dossier_terms(db: Session, dossier_id: int) -> dict[str, Finding]:
+    """Texts redacted or suggested anywhere in the dossier, each with the first finding that has it."""
+    rows = db.scalars(
+        select(Finding).join(Document).where(Document.dossier_id == dossier_id, Document.status == "ready",
+                                             Finding.state.in_(("suggested", "accepted")),
+                                             Finding.entity.in_(CONSISTENT_ENTITIES))
+        .order_by(Finding.id)
+    )
+    terms: dict[str, Finding] = {}
+    for finding in rows:
+        key = normalised(finding.text)
+        if len(key) >= MIN_CHARS and "\n" not in finding.text.strip():
+            terms.setdefault(key, finding)
+    return terms
+
+
+def add_occurrences(db: Session, data_dir, dossier_id: int, documents: list[Document] | None = None) -> int:
+    """Add a suggestion for every uncovered occurrence of a dossier term in ``documents`` (default: all
+    ready documents of the dossier). Returns how many findings were added."""
+    from redaction.analyzer import locate
+    from redaction.steps import SearchIndex, find_terms
+
+    from .analysis import stored_boxes
+    from .storage import file_path
+
+    terms = dossier_terms(db, dossier_id)
+    if not terms:
+        return 0
+    if documents is None:
+        documents = list(db.scalars(select(Document).where(Document.dossier_id == dossier_id,
+                                                           Document.status == "ready").order_by(Document.id)))
+    # A text kept visible anywhere (a minister's name, a reviewer's "public") is decided per document.
+    kept_anywhere = {normalised(t) for t in db.scalars(
+        select(Finding.text).join(Document).where(Document.dossier_id == dossier_id,
+                                                  Finding.state.in_(("kept", "rejected"))))}
+    added = 0
+    for document in documents:
+        if not document.text:
+            continue
+        existing = [(f.start, f.end) for f in document.findings if f.start is not None]
+        # Nor is a text added where it stays readable inside a kept passage ("IenW" in "minister van IenW"):
+        # the release would show it there anyway.
+        kept_here = [normalised(f.text) for f in document.findings if f.state in ("kept", "rejected")]
+        index = SearchIndex(document.text)
+        hits = []
+        for key, source in terms.items():
+            if key in kept_anywhere or any(key in kept for kept in kept_here):
+                continue
+            for hit in find_terms(document.text, [source.text], [], index):
+                if any(hit.start < end and start < hit.end for start, end in existing):
+                    continue
+                hit.entity, hit.ground = source.entity, source.ground
+                hit.reason = f"elders in dit dossier gelakt (document {source.document_id})"
+                hits.append(hit)
+                existing.append((hit.start, hit.end))
+        if not hits:
+            continue
+        _locate(document, hits, data_dir, file_path, locate)
+        for hit in hits:
+            if hit.page is None:
+                continue
+            db.add(Finding(document_id=document.id, key=hit.id, entity=hit.entity, text=hit.text, start=hit.start,
+                           end=hit.end, page=hit.page, **stored_boxes(hit), ground=hit.ground, score=1.0,
+                           recognizer=PROPAGATED, reason=hit.reason, state="suggested"))
+            added += 1
+    db.flush()
+    return added
+
+
+def _locate(document: Document, hits, data_dir, file_path, locate) -> None:
+    from redaction.document import open_document
+
+    opened = open_document(file_path(data_dir, document.sha256))
+    try:
+        if opened.text != document.text:  # a different text extraction: offsets would point elsewhere
+            hits.clear()
+            return
+        locate(opened, hits)
+    finally:
+        opened.close()
+
+
+def inherit_decisions(db: Session, dossier_id: int, documents: list[Document] | None = None) -> int:
+    """Give each suggestion in ``documents`` (default: the whole dossier) the latest decision made on the
+    same text elsewhere in the dossier. Returns how many suggestions were decided this way."""
+    from .review import STATE_OF_DECISION, audit
+
+    latest: dict[str, Decision] = {}
+    decided = db.execute(
+        select(Decision, Finding.text).join(Finding).join(Document)
+        .where(Document.dossier_id == dossier_id).order_by(Decision.id)
+    )
+    for decision, text in decided:
+        if decision.comment and decision.comment.startswith("handmatige lakking"):
+            continue
+        latest[normalised(text)] = decision
+    if not latest:
+        return 0
+    query = select(Finding).join(Document).where(Document.dossier_id == dossier_id, Finding.state == "suggested")
+    if documents is not None:
+        query = query.where(Finding.document_id.in_([d.id for d in documents]))
+    changed = 0
+    for finding in db.scalars(query.order_by(Finding.id)):
+        decision = latest.get(normalised(finding.text))
+        if decision is None:
+            continue
+        before = {"finding": finding.id, "state": finding.state, "ground": finding.ground}
+        finding.state = STATE_OF_DECISION[decision.decision]
+        if decision.ground:
+            finding.ground = decision.ground
+        db.add(Decision(finding_id=finding.id, decision=decision.decision, ground=finding.ground,
+                        comment=f"overgenomen van besluit {decision.id}", user_id=decision.user_id))
+        audit(db, None, dossier_id, f"finding.{decision.decision}", before,
+              {"finding": finding.id, "state": finding.state, "ground": finding.ground,
+               "follows": decision.id})
+        changed += 1
+    return changed

@@ -1,0 +1,183 @@
+"""Release packages in the service: a ZIP uploaded into a dossier, its job, consistent decisions, release.zip."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+import zipfile
+
+import pymupdf
+import pytest
+
+from pdfkit import make_pdf
+from service_helpers import auth, new_dossier
+
+MAIL = ["Van: Xandrijn Ploeterbeek <x.ploeterbeek@minvws.nl>", "Aan: team planning",
+        "Verzonden: dinsdag 5 maart 2024 10:12", "Onderwerp: cijfers kwartaal", "",
+        "Dank aan Xandrijn Ploeterbeek voor de cijfers.", "Met vriendelijke groet,", "Xandrijn Ploeterbeek"]
+NOTE = ["Notitie planning", "Datum: 7 maart 2024", "", "Overleg Xandrijn Ploeterbeek en team",
+        "Ook Jorinde Quakkelaar (06-87654321) schuift aan."]
+
+
+def package_bytes(tmp_path, extra: dict[str, bytes] | None = None) -> bytes:
+    make_pdf(tmp_path / "mail.pdf", MAIL)
+    make_pdf(tmp_path / "note.pdf", NOTE)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.write(tmp_path / "mail.pdf", "mails/mail-0001.pdf")
+        archive.write(tmp_path / "note.pdf", "notities/notitie.pdf")
+        archive.write(tmp_path / "mail.pdf", "zz-kopie/mail-0001.pdf")
+        archive.writestr("bijlage.docx", b"PK\x03\x04 a word file, really")
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def send_package(client, token: str, dossier_id: int, content: bytes, name: str = "pakket.zip"):
+    return client.post(f"/api/v1/dossiers/{dossier_id}/packages", headers=auth(token),
+                       data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
+
+
+def wait_job(client, token: str, job_id: int, timeout: float = 240.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        body = client.get(f"/api/v1/jobs/{job_id}", headers=auth(token)).get_json()
+        if body["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return body
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def processed(app, tokens, names, tmp_path_factory):
+    """A dossier with one processed package: (dossier id, job body, documents by path)."""
+    client = app.test_client()
+    dossier_id = new_dossier(client, tokens["officer"], members=[names["reviewer"]], case_number="WOO-2024-88")
+    response = send_package(client, tokens["officer"], dossier_id, package_bytes(tmp_path_factory.mktemp("pkg")))
+    assert response.status_code == 202, response.get_json()
+    assert response.headers["Location"].endswith(f"/jobs/{response.get_json()['job']['id']}")
+    job = wait_job(client, tokens["officer"], response.get_json()["job"]["id"])
+    dossier = client.get(f"/api/v1/dossiers/{dossier_id}", headers=auth(tokens["officer"])).get_json()
+    return dossier_id, job, {d["path"]: d for d in dossier["documents"]}
+
+
+def test_a_package_job_unpacks_groups_and_analyses(processed):
+    _, job, documents = processed
+    assert job["status"] == "done", job
+    assert job["progress"]["percent"] == 100.0 and job["progress"]["phase"] == "done"
+    assert {p: d["status"] for p, d in documents.items()} == {
+        "bijlage.docx": "unsupported", "mails/mail-0001.pdf": "ready", "notities/notitie.pdf": "ready",
+        "zz-kopie/mail-0001.pdf": "duplicate"}
+    copy = documents["zz-kopie/mail-0001.pdf"]
+    assert copy["duplicate_of"] == documents["mails/mail-0001.pdf"]["id"] and copy["duplicate_kind"] == "exact"
+    assert "Word" in documents["bijlage.docx"]["error"]
+    assert documents["mails/mail-0001.pdf"]["date"] == "2024-03-05"
+    assert job["result"]["consistency"]["added"] >= 1
+
+
+def findings_of(client, token, document_id) -> list[dict]:
+    return client.get(f"/api/v1/documents/{document_id}/findings", headers=auth(token)).get_json()
+
+
+def test_a_name_found_in_one_document_is_suggested_in_the_others(app, tokens, processed):
+    _, _, documents = processed
+    client = app.test_client()
+    note = findings_of(client, tokens["reviewer"], documents["notities/notitie.pdf"]["id"])
+    texts = {f["text"] for f in note}
+    assert "Xandrijn Ploeterbeek" in texts, texts
+
+
+def test_one_decision_is_followed_across_the_dossier_and_one_occurrence_can_differ(app, tokens, processed):
+    _, _, documents = processed
+    client = app.test_client()
+    mail = findings_of(client, tokens["reviewer"], documents["mails/mail-0001.pdf"]["id"])
+    target = next(f for f in mail if f["text"] == "Xandrijn Ploeterbeek" and f["state"] == "suggested")
+    reply = client.post(f"/api/v1/findings/{target['id']}/decision", json={"decision": "accept"},
+                        headers=auth(tokens["reviewer"]))
+    assert reply.status_code == 200 and reply.get_json()["followed"] >= 2, reply.get_json()
+    note = findings_of(client, tokens["reviewer"], documents["notities/notitie.pdf"]["id"])
+    same = [f for f in note if f["text"] == "Xandrijn Ploeterbeek"]
+    assert same and all(f["state"] == "accepted" for f in same)
+    # a reviewer overrides one occurrence: only that one changes
+    reply = client.post(f"/api/v1/findings/{same[0]['id']}/decision", json={"decision": "reject"},
+                        headers=auth(tokens["reviewer"]))
+    assert reply.get_json() == {"id": same[0]["id"], "state": "rejected", "ground": same[0]["ground"], "followed": 0}
+    mail = findings_of(client, tokens["reviewer"], documents["mails/mail-0001.pdf"]["id"])
+    assert all(f["state"] == "accepted" for f in mail if f["text"] == "Xandrijn Ploeterbeek")
+    client.post(f"/api/v1/findings/{same[0]['id']}/decision", json={"decision": "accept", "only_this": True},
+                headers=auth(tokens["reviewer"]))
+
+
+def test_release_zip_waits_for_decisions_then_is_made_by_a_job(app, tokens, processed):
+    dossier_id, _, documents = processed
+    client = app.test_client()
+    url = f"/api/v1/dossiers/{dossier_id}/release.zip"
+    refused = client.get(url, headers=auth(tokens["reviewer"]))
+    assert refused.status_code == 409 and "undecided" in refused.get_json()["error"]
+    assert client.get(url + "?force=1", headers=auth(tokens["reviewer"])).status_code == 403
+    for path in ("mails/mail-0001.pdf", "notities/notitie.pdf"):
+        reply = client.post(f"/api/v1/documents/{documents[path]['id']}/decisions",
+                            json={"all": True, "decision": "accept"}, headers=auth(tokens["reviewer"]))
+        assert reply.status_code == 200
+    started = client.get(url, headers=auth(tokens["reviewer"]))
+    assert started.status_code == 202, started.get_json()
+    job = wait_job(client, tokens["reviewer"], started.get_json()["job"]["id"])
+    assert job["status"] == "done", job
+    again = client.get(url, headers=auth(tokens["reviewer"]))
+    assert again.status_code == 202 or again.status_code == 200
+    if again.status_code == 202:  # the job had not yet been seen as done by this request
+        wait_job(client, tokens["reviewer"], again.get_json()["job"]["id"])
+        again = client.get(url, headers=auth(tokens["reviewer"]))
+    assert again.status_code == 200 and again.mimetype == "application/zip"
+    assert "WOO-2024-88" in again.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(again.data))
+    rows = list(csv.DictReader(io.StringIO(archive.read("inventarislijst.csv").decode("utf-8-sig"))))
+    beoordeling = {r["Document"]: r["Beoordeling"] for r in rows}
+    assert beoordeling == {"mails/mail-0001.pdf": "Deels openbaar", "notities/notitie.pdf": "Deels openbaar",
+                           "zz-kopie/mail-0001.pdf": "Duplicaat", "bijlage.docx": "Niet openbaar"}
+    for name in archive.namelist():
+        if name.startswith("documenten/"):
+            text = " ".join(pymupdf.open("pdf", archive.read(name))[0].get_text().split())
+            assert "Ploeterbeek" not in text and "Quakkelaar" not in text, (name, text)
+    # nothing changed: the same ZIP at once; a decision later: a new job
+    assert client.get(url, headers=auth(tokens["reviewer"])).status_code == 200
+    note = findings_of(client, tokens["reviewer"], documents["notities/notitie.pdf"]["id"])
+    client.post(f"/api/v1/findings/{note[0]['id']}/decision", json={"decision": "accept", "only_this": True},
+                headers=auth(tokens["reviewer"]))
+    assert client.get(url, headers=auth(tokens["reviewer"])).status_code == 202
+
+
+def test_bad_packages_are_refused_with_one_sentence(app, tokens, names, tmp_path):
+    client = app.test_client()
+    dossier_id = new_dossier(client, tokens["officer"])
+    not_zip = send_package(client, tokens["officer"], dossier_id, b"%PDF-1.7 not a zip", "pakket.zip")
+    assert not_zip.status_code == 415 and "ZIP" in not_zip.get_json()["error"]
+    nothing = client.post(f"/api/v1/dossiers/{dossier_id}/packages", headers=auth(tokens["officer"]),
+                          data={}, content_type="multipart/form-data")
+    assert nothing.status_code == 400
+    limit = app.config["MAX_PACKAGE_BYTES"]
+    app.config["MAX_PACKAGE_BYTES"] = 1000
+    try:
+        big = send_package(client, tokens["officer"], dossier_id, package_bytes(tmp_path))
+        assert big.status_code == 413 and "limit" in big.get_json()["error"]
+    finally:
+        app.config["MAX_PACKAGE_BYTES"] = limit
+    assert not list((app.config["DATA_DIR"] / "packages").glob(".upload-*")), "no partial upload is left"
+    # a ZIP that holds nothing: the job fails with a sentence, the dossier keeps what it had
+    empty = io.BytesIO()
+    zipfile.ZipFile(empty, "w").close()
+    job = send_package(client, tokens["officer"], dossier_id, empty.getvalue()).get_json()["job"]
+    job = wait_job(client, tokens["officer"], job["id"])
+    assert job["status"] == "failed" and "no files" in job["error"]
+
+
+def test_jobs_of_other_dossiers_are_invisible(app, tokens, processed):
+    _, job, _ = processed
+    client = app.test_client()
+    assert client.get(f"/api/v1/jobs/{job['id']}", headers=auth(tokens["officer"])).status_code == 200
+    from service.users import add_user
+
+    _, stranger = add_user(app, f"stranger-{job['id']}-{time.monotonic_ns()}", "officer")
+    assert client.get(f"/api/v1/jobs/{job['id']}", headers=auth(stranger)).status_code == 404
+    listed = client.get(f"/api/v1/dossiers/{job['dossier_id']}/jobs", headers=auth(tokens["officer"])).get_json()
+    assert [j["kind"] for j in listed][:1] == ["package"]
