@@ -423,12 +423,18 @@ def _group(place: Place, job_id: int) -> None:
                 document.duplicate_kind, document.similarity = match.kind, round(match.similarity, 3)
             else:
                 document.status = "queued"
-        # A byte-identical copy sits in the e-mail's family and thread like its original.
+        db.flush()
+        # A byte-identical copy of a document that has just turned out to be a near-duplicate points at the
+        # original itself (no chains), and sits in the same thread.
         for copy in db.scalars(select(Document).where(Document.job_id == job_id, Document.status == "duplicate",
                                                       Document.duplicate_kind == "exact")):
             original = db.get(Document, copy.duplicate_of)
-            if original is not None and original.job_id == job_id:
-                copy.thread_id = copy.thread_id or original.thread_id
+            if original is None or original.job_id != job_id:
+                continue
+            copy.thread_id = copy.thread_id or original.thread_id
+            if original.status == "duplicate":
+                copy.duplicate_of, copy.duplicate_kind = original.duplicate_of, original.duplicate_kind
+                copy.similarity = original.similarity
         db.commit()
 
 
