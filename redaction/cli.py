@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="worker processes (default: one per core)")
     worker.add_argument("--data", metavar="DIR", help="data folder (default: $WOO_REDACT_DATA or ./data)")
     worker.add_argument("--loglevel", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    worker.add_argument("--hostname", metavar="NAME", help="the worker's name (default: celery@<host>)")
 
     users = sub.add_parser("users", help="manage the review service's users")
     users_sub = users.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
@@ -230,6 +231,9 @@ def _worker(args) -> int:
     argv = ["worker", f"--loglevel={args.loglevel}", "--without-gossip", "--without-mingle"]
     if args.concurrency:
         argv.append(f"--concurrency={args.concurrency}")
+    if args.hostname:
+        argv.append(f"--hostname={args.hostname}")
+    argv.append(f"--queues={celery.conf.task_default_queue}")
     celery.worker_main(argv)
     return int(ExitCode.OK)
 

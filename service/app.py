@@ -105,7 +105,7 @@ def _job_runner(app: Flask):
     if app.config.get("BROKER_URL"):
         from .worker import CeleryRunner, configure
 
-        configure(app.config["BROKER_URL"])
+        configure(app.config["BROKER_URL"], app.config.get("JOB_QUEUE"))
         return CeleryRunner(place(app))
     from .jobs import BackgroundRunner
 

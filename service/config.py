@@ -69,6 +69,7 @@ def settings(config: dict | None = None) -> dict:
         "MAX_PACKAGE_BYTES": int(float(os.environ.get("WOO_REDACT_MAX_PACKAGE_MB") or DEFAULT_MAX_PACKAGE_MB)
                                  * 1024 * 1024),
         "BROKER_URL": os.environ.get("WOO_REDACT_BROKER_URL") or None,
+        "JOB_QUEUE": os.environ.get("WOO_REDACT_QUEUE") or "woo-redact",
         # Four-eyes: a release needs the approval of a reviewer who made none of the document's decisions.
         "FOUR_EYES": _flag("WOO_REDACT_FOUR_EYES"),
         # Session cookies: never readable by scripts, not sent along from other sites, and over HTTPS only

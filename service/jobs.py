@@ -214,23 +214,23 @@ class LocalRunner:
         self._pool: ProcessPoolExecutor | None = None
 
     def run(self, job_id: int) -> str:
-        """Run the job to its end (or go on with it after a stop); return its final status."""
+        """Run the job to its end (or go on with it after a stop); return its final status.
+
+        The worker processes stay for the next job (their engine is loaded); ``close`` ends them.
+        """
         reset_claims(self.place, job_id)
         crashes: Counter[int] = Counter()
-        try:
-            while True:
-                status, phase = state(self.place, job_id)
-                if status in ("done", "failed"):
-                    return status
-                if phase in TASK_PHASES:
-                    self._tasks(job_id, phase, crashes)
-                    if not advance(self.place, job_id, phase) and not pending(self.place, job_id, phase):
-                        reset_claims(self.place, job_id)
-                else:
-                    run_step(self.place, job_id, phase)
-                self.on_progress(job_id)
-        finally:
-            self.close()
+        while True:
+            status, phase = state(self.place, job_id)
+            if status in ("done", "failed"):
+                return status
+            if phase in TASK_PHASES:
+                self._tasks(job_id, phase, crashes)
+                if not advance(self.place, job_id, phase) and not pending(self.place, job_id, phase):
+                    reset_claims(self.place, job_id)
+            else:
+                run_step(self.place, job_id, phase)
+            self.on_progress(job_id)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -271,6 +271,19 @@ class LocalRunner:
 
 
 def _warm_worker() -> None:
+    """A worker process's start: stop when the parent is gone (a ``kill -9`` of the runner would otherwise
+    leave idle workers behind), then build the engine before the first document."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="woo-parent-watch", daemon=True).start()
     from redaction.analyzer import get_engine
 
     get_engine()
@@ -634,7 +647,6 @@ class BackgroundRunner:
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._runner: LocalRunner | None = None
 
     def start(self, job_id: int) -> None:
         import threading
@@ -656,14 +668,17 @@ class BackgroundRunner:
         self._queue.put(None)
 
     def _work(self) -> None:
-        while True:
-            job_id = self._queue.get()
-            if job_id is None:
-                return
-            try:
-                self._runner = LocalRunner(self.place, self.workers)
-                self._runner.run(job_id)
-            except Exception:  # the job's rows stay as they were: a restart goes on with it
-                log.exception("job %s stopped", job_id)
-            finally:
-                self._runner = None
+        runner = LocalRunner(self.place, self.workers)
+        try:
+            while True:
+                job_id = self._queue.get()
+                if job_id is None:
+                    return
+                try:
+                    runner.run(job_id)
+                except Exception:  # the job's rows stay as they were: a restart goes on with it
+                    log.exception("job %s stopped", job_id)
+                if self._queue.empty():  # idle workers would only hold memory
+                    runner.close()
+        finally:
+            runner.close()

@@ -24,7 +24,7 @@ from . import jobs
 log = logging.getLogger(__name__)
 
 BROKER_ENV = "WOO_REDACT_BROKER_URL"
-QUEUE = "woo-redact"
+QUEUE = os.environ.get("WOO_REDACT_QUEUE") or "woo-redact"  # several installations may share one broker
 
 celery = Celery("woo_redact")
 celery.conf.update(
@@ -43,8 +43,10 @@ celery.conf.update(
 )
 
 
-def configure(broker_url: str) -> None:
+def configure(broker_url: str, queue: str | None = None) -> None:
     celery.conf.broker_url = broker_url
+    if queue:
+        celery.conf.task_default_queue = queue
 
 
 def _place(data: dict) -> jobs.Place:

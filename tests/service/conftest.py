@@ -6,27 +6,7 @@ import uuid
 
 import pytest
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def _postgres_schema():
-    """Create a schema of its own for this run; None (with the reason) when the server does not answer."""
-    import psycopg
-
-    schema = f"woo_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(PG_SERVER, connect_timeout=3, autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-    except psycopg.OperationalError as exc:
-        return None, f"PostgreSQL at {PG_SERVER} does not answer ({str(exc).strip().splitlines()[0]})"
-    return schema, None
-
-
-def _drop_schema(schema: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_SERVER, connect_timeout=3, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+from service_helpers import PG_SERVER, drop_schema, postgres_schema
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -37,7 +17,7 @@ def app(request, tmp_path_factory):
     config = {"DATA_DIR": str(data), "MAX_CONTENT_LENGTH": 2 * 1024 * 1024}
     schema = None
     if request.param == "postgresql":
-        schema, reason = _postgres_schema()
+        schema, reason = postgres_schema()
         if schema is None:
             pytest.skip(reason)
         config["DATABASE_URL"] = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
@@ -49,7 +29,7 @@ def app(request, tmp_path_factory):
     application.extensions["woo_redact"]["analyser"].shutdown(wait=True)
     application.extensions["woo_redact"]["engine"].dispose()
     if schema:
-        _drop_schema(schema)
+        drop_schema(schema)
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 import time
 from pathlib import Path
 
@@ -44,3 +45,26 @@ def new_dossier(client, token: str, members=(), title: str = "Verzoek om informa
         response = client.post(f"/api/v1/dossiers/{dossier_id}/members", json={"user": name}, headers=auth(token))
         assert response.status_code == 201, response.get_json()
     return dossier_id
+
+
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgres_schema():
+    """Create a schema of its own for this run; None (with the reason) when the server does not answer."""
+    import psycopg
+
+    schema = f"woo_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(PG_SERVER, connect_timeout=3, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.OperationalError as exc:
+        return None, f"PostgreSQL at {PG_SERVER} does not answer ({str(exc).strip().splitlines()[0]})"
+    return schema, None
+
+
+def drop_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_SERVER, connect_timeout=3, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
