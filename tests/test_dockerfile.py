@@ -49,3 +49,25 @@ def test_dockerfile_starts_the_production_server_with_arguments_the_cli_accepts(
     args = build_parser().parse_args(argv[1:])
     assert args.command == "serve" and args.host == "0.0.0.0" and args.port == 8000
     assert ".venv/bin/woo-redact" in shlex.join(argv)
+
+
+def test_the_compose_file_starts_the_distributed_mode():
+    import yaml
+
+    compose = yaml.safe_load((REPO / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert {"service", "worker", "redis", "postgres"} <= set(services)
+    for name in ("service", "worker"):
+        environment = services[name]["environment"]
+        assert environment["WOO_REDACT_BROKER_URL"].startswith("redis://redis:6379")
+        assert environment["DATABASE_URL"].startswith("postgresql://") and "@postgres:5432/" in environment["DATABASE_URL"]
+        assert "woo-data:/data" in services[name]["volumes"], "service and workers share the data folder"
+        assert services[name]["build"] == "."
+    assert services["worker"]["command"][:2] == [".venv/bin/woo-redact", "worker"]
+    assert services["service"]["command"][:2] == [".venv/bin/woo-redact", "serve"]
+    assert set(services["service"]["depends_on"]) == {"postgres", "redis"}
+    # the worker subcommand and its settings exist as the compose file uses them
+    from redaction.cli import build_parser
+
+    args = build_parser().parse_args(services["worker"]["command"][1:])
+    assert args.command == "worker" and args.concurrency == 2
