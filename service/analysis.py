@@ -117,6 +117,10 @@ def analyse_document(sessions, data_dir, document_id: int) -> bool:
             for f in findings:
                 session.add(Finding(document_id=document_id, **f))
             document.pages, document.text = pages, text
+            if document.doc_date is None:
+                from redaction.package.duplicates import document_date
+
+                document.doc_date = document_date(text)
             document.status, document.error = "ready", None
         document.claim = None
         session.commit()

@@ -120,7 +120,9 @@ def test_upload_a_real_pdf_reaches_ready_with_findings(app, client, tokens, read
     body = client.get(f"/api/v1/documents/{document_id}", headers=auth(tokens["reviewer"])).get_json()
     assert body == {"id": document_id, "dossier_id": body["dossier_id"], "filename": "nota_minister.pdf",
                     "status": "ready", "pages": body["pages"], "error": None, "reviewed_pages": [],
-                    "undecided": body["undecided"]}
+                    "undecided": body["undecided"], "path": None, "job_id": None, "date": body["date"],
+                    "duplicate_of": None, "duplicate_kind": None, "similarity": None, "family_id": None,
+                    "thread_id": None}
     assert body["undecided"] >= 1
     assert body["pages"] >= 1
     findings = client.get(f"/api/v1/documents/{document_id}/findings", headers=auth(tokens["reviewer"])).get_json()

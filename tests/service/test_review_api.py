@@ -281,7 +281,10 @@ def test_get_dossier_returns_it_with_its_documents(client, tokens, names, shared
     assert body == {"id": dossier_id, "title": "Verzoek om informatie", "case_number": "WOO-2026-001",
                     "received_on": None, "deadline": None, "members": sorted(names.values()),
                     "documents": [{"id": document_id, "dossier_id": dossier_id, "filename": "nota_minister.pdf",
-                                   "status": "ready", "pages": 1, "error": None}]}
+                                   "status": "ready", "pages": 1, "error": None, "path": None, "job_id": None,
+                                   "date": body["documents"][0]["date"], "duplicate_of": None,
+                                   "duplicate_kind": None, "similarity": None, "family_id": None,
+                                   "thread_id": None}]}
     assert is_error(client.get("/api/v1/dossiers/999999", headers=auth(tokens["admin"])), 404)
     assert client.get(f"/api/v1/dossiers/{dossier_id}").status_code == 401
 
