@@ -419,6 +419,8 @@ def get_release_pdf(document_id: int):
 @require(*EDITORS)
 def upload_package(dossier_id: int):
     dossier = visible_dossier(dossier_id)
+    # End the request's transaction before the upload streams in: on SQLite it holds the write lock.
+    db().commit()
     request.max_content_length = current_app.config["MAX_PACKAGE_BYTES"]
     try:
         upload = request.files.get("file")

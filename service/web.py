@@ -6,17 +6,21 @@ The views share the API's lookups (with the same right-to-see checks) and the op
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from datetime import date, timedelta
+from functools import wraps
 
 from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, send_file,
                    url_for)
+from flask_login import current_user
 from sqlalchemy import func, select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import api as api_views
-from . import pages, review
-from .auth import db, log_in, log_out, require, safe_next
-from .models import Document, Finding, User
+from . import packages, pages, review
+from .auth import csrf, db, log_in, log_out, require, safe_next
+from .models import Document, Finding, Job, User
 from .review import ReviewError
 
 web = Blueprint("web", __name__)  # templates and static files are the application's (service/templates, /static)
@@ -30,14 +34,24 @@ ENTITY_LABELS = {
 }
 STATE_LABELS = {"suggested": "voorstel", "accepted": "lakken", "rejected": "openbaar", "kept": "behouden"}
 STATUS_LABELS = {"queued": "in de wachtrij", "analyzing": "wordt geanalyseerd", "ready": "klaar",
-                 "failed": "mislukt"}
+                 "failed": "mislukt", "waiting": "wordt ingelezen", "duplicate": "duplicaat",
+                 "unsupported": "niet ondersteund"}
 ROLE_LABELS = {"officer": "behandelaar", "reviewer": "beoordelaar", "admin": "beheerder"}
+# Release packages: the jobs of a dossier, their states and phases.
+JOB_KIND_LABELS = {"package": "Pakket", "release": "Releasepakket"}
+JOB_STATUS_LABELS = {"queued": "in de wachtrij", "running": "bezig", "done": "klaar", "failed": "mislukt"}
+PHASE_LABELS = {"unpack": "uitpakken", "read": "lezen", "group": "duplicaten zoeken", "analyse": "analyseren",
+                "consistency": "consistentie", "release": "lakken", "assemble": "inventaris samenstellen",
+                "done": "klaar"}
+BUSY_DOCUMENT = ("waiting", "queued", "analyzing")  # the analysis of these is still to come
+BUSY_JOB = ("queued", "running")
 
 
 @web.app_context_processor
 def _labels():
     return {"ENTITY_LABELS": ENTITY_LABELS, "STATE_LABELS": STATE_LABELS, "STATUS_LABELS": STATUS_LABELS,
-            "ROLE_LABELS": ROLE_LABELS, "current": g.get("user")}
+            "ROLE_LABELS": ROLE_LABELS, "JOB_KIND_LABELS": JOB_KIND_LABELS,
+            "JOB_STATUS_LABELS": JOB_STATUS_LABELS, "PHASE_LABELS": PHASE_LABELS, "current": g.get("user")}
 
 
 def back_to(endpoint: str, anchor: str | None = None, **values):
@@ -104,17 +118,62 @@ def create_dossier():
 @require()
 def dossier(dossier_id: int):
     item = api_views.visible_dossier(dossier_id)
+    session = db()
     documents = item.documents
-    open_counts = dict(db().execute(
+    open_counts = dict(session.execute(
         select(Finding.document_id, func.count()).where(Finding.state == "suggested",
                                                         Finding.document_id.in_([d.id for d in documents]))
         .group_by(Finding.document_id)).all())
-    busy = any(d.status in ("queued", "analyzing") for d in documents)
-    users = db().scalars(select(User).order_by(User.name)).all() if g.user.role in api_views.EDITORS else []
+    jobs = [packages.job_json(session, job) for job in
+            session.scalars(select(Job).where(Job.dossier_id == item.id).order_by(Job.id.desc()))]
+    busy_jobs = any(j["status"] in BUSY_JOB for j in jobs)
+    documents_by_id = {d.id: d for d in documents}
+    busy = busy_jobs or any(d.status in BUSY_DOCUMENT for d in documents)
+    users = session.scalars(select(User).order_by(User.name)).all() if g.user.role in api_views.EDITORS else []
     return render_template("dossier.html", dossier=item, documents=documents, open_counts=open_counts, busy=busy,
+                           refresh_seconds=5 if busy_jobs else 3, jobs=jobs,
+                           by_id=documents_by_id, groups=_package_groups(documents),
+                           undecided=sum(n for i, n in open_counts.items()
+                                         if documents_by_id[i].status == "ready"),
                            users=[u for u in users if u not in item.members],
                            max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+                           max_package_bytes=current_app.config["MAX_PACKAGE_BYTES"],
+                           max_package=_amount(current_app.config["MAX_PACKAGE_BYTES"]),
                            max_pages=current_app.config["MAX_PAGES"])
+
+
+def _amount(limit: int) -> str:
+    """A size limit for people: "2048 MB", "1,5 MB", "1 kB"."""
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",") + " MB"
+    return f"{max(1, round(limit / 1024))} kB"
+
+
+def _package_groups(documents: list[Document]) -> dict[int, str]:
+    """A short hint per document of a package: its e-mail thread (numbered as in the inventory list, in the
+    order the threads first appear, with its number of messages, copies not counted) and the e-mail it is
+    attached to."""
+    by_id = {str(d.id): d for d in documents}
+    threads: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    for d in documents:
+        if d.thread_id:
+            threads.setdefault(d.thread_id, f"E{len(threads) + 1:03d}")
+            sizes[d.thread_id] = sizes.get(d.thread_id, 0) + (d.status != "duplicate")
+    hints = {}
+    for d in documents:
+        parts = []
+        if d.thread_id:
+            count = sizes[d.thread_id]
+            parts.append(f"e-mailreeks {threads[d.thread_id]}" + (f" ({count} berichten)" if count > 1 else ""))
+        head = by_id.get(d.family_id or "")
+        if head is not None and head.id != d.id:
+            parts.append(f"bijlage bij {head.path or head.filename}")
+        elif head is not None:
+            parts.append("e-mail met bijlagen")
+        if parts:
+            hints[d.id] = "; ".join(parts)
+    return hints
 
 
 @web.post("/dossiers/<int:dossier_id>/documents")
@@ -129,6 +188,78 @@ def upload(dossier_id: int):
     else:
         flash(f"{len(documents)} document(en) geüpload; de analyse loopt.", "ok")
     return redirect(url_for("web.dossier", dossier_id=item.id))
+
+
+def _package_body(view):
+    """Read a package upload with the package limit, not the document limit. The body is read once the
+    session shows an officer or admin (nobody else gets gigabytes spooled to disk), and with no database
+    transaction open: on SQLite a writing request's transaction holds the write lock, which must not wait
+    for a large upload. A body over the limit is not read; the page says why."""
+
+    @wraps(view)
+    def wrapper(dossier_id: int):
+        back = url_for("web.dossier", dossier_id=dossier_id)
+        if not current_user.is_authenticated:
+            return redirect(url_for("web.login", next=back))
+        if current_user.role in api_views.EDITORS:  # others are refused by ``require``
+            db().rollback()
+            request.max_content_length = current_app.config["MAX_PACKAGE_BYTES"]
+            try:
+                request.files  # noqa: B018 - parses the multipart body now, with this limit
+            except RequestEntityTooLarge:
+                flash(f"Niets opgeslagen: het pakket is groter dan de limiet van "
+                      f"{_amount(current_app.config['MAX_PACKAGE_BYTES'])}.", "error")
+                return redirect(back)
+        return view(dossier_id)
+
+    return wrapper
+
+
+@web.post("/dossiers/<int:dossier_id>/packages")
+@_package_body
+@require(*api_views.EDITORS)
+def upload_package(dossier_id: int):
+    item = api_views.visible_dossier(dossier_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("Niets opgeslagen: kies een ZIP-bestand met het pakket.", "error")
+        return redirect(url_for("web.dossier", dossier_id=item.id))
+    try:
+        packages.accept_package(db(), g.user, item, upload)
+    except ReviewError as exc:
+        db().rollback()
+        flash(f"Niets opgeslagen: {exc.message}", "error")
+    else:
+        flash("Pakket ontvangen; het wordt verwerkt.", "ok")
+        return back_to("web.dossier", "taken", dossier_id=item.id)
+    return redirect(url_for("web.dossier", dossier_id=item.id))
+
+
+# The automatic CSRF check would read the body with the document limit before the view sets the package
+# limit; ``require`` checks the CSRF token of a session instead, once the body has been read.
+csrf.exempt(upload_package)
+
+
+@web.get("/dossiers/<int:dossier_id>/release.zip")
+@require()
+def release_zip(dossier_id: int):
+    """The dossier's release package: the ZIP when it is up to date, else its job is started (or already
+    runs) and the dossier page shows its progress. An admin may force it while suggestions are open."""
+    item = api_views.visible_dossier(dossier_id)
+    try:
+        _, path = packages.release_package(db(), g.user, item, api_views.truthy(request.args.get("force")))
+    except ReviewError as exc:
+        db().rollback()
+        flash(f"Geen releasepakket gemaakt: {exc.message}", "error")
+        return redirect(url_for("web.dossier", dossier_id=item.id))
+    if path is None:
+        flash("Het releasepakket wordt gemaakt; ververs deze pagina tot de taak klaar is.", "ok")
+        return back_to("web.dossier", "taken", dossier_id=item.id)
+    stem = re.sub(r"[^\w.-]+", "-", item.case_number or "").strip("-.") or f"dossier-{item.id}"
+    response = send_file(path, mimetype="application/zip", as_attachment=True,
+                         download_name=f"{stem}-openbaar.zip", max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @web.post("/dossiers/<int:dossier_id>/members")
