@@ -6,15 +6,15 @@ The CLI and the service call these functions; they never re-implement a step.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analyzer import Engine, get_engine
+from .atomic import write_atomic
 from .document import Document, open_document
-from .errors import DamagedInput, ExitCode, OutputError, RedactionError, VerificationFailed
+from .errors import DamagedInput, ExitCode, RedactionError, VerificationFailed
 from .findings import DecisionKind, Finding
 from .render import ReleaseOptions, render_release, render_review, verify_release
 from .render.release import redaction_boxes
@@ -182,23 +182,3 @@ def release_pdf(path: str | os.PathLike, out: Path, choose, password: str | None
         if opened is not None:  # the output folder could not be written: ``write`` never ran
             opened.close()
     return outcome
-
-
-def write_atomic(target: Path, write) -> None:
-    """Write through a temporary file in the target's folder; the target appears only when complete."""
-    target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".partial-", suffix=target.suffix or ".pdf", dir=target.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise OutputError(f"cannot write to {target.parent} ({exc.strerror}); choose another output folder.") from exc
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target} ({exc.strerror}); choose another output folder.") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()

@@ -43,7 +43,7 @@ def write_review(data_dir: Path, document: Document, rows: list[Finding]) -> Pat
     """The document with every finding highlighted in the colour of its state."""
     import pymupdf
 
-    from redaction.pipeline import write_atomic
+    from redaction.atomic import write_atomic
     from redaction.render import render_review
     from redaction.rules import load_rules
 

@@ -515,7 +515,7 @@ def release_zip_path(place: Place, job_id: int) -> Path:
 def _assemble(place: Place, job_id: int) -> None:
     """The release ZIP: the release PDFs, the inventory list (CSV, XLSX) and the report, written atomically."""
     from redaction.package import inventory
-    from redaction.pipeline import write_atomic
+    from redaction.atomic import write_atomic
 
     with sessions(place)() as db:
         job = db.get(Job, job_id)

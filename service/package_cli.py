@@ -151,13 +151,13 @@ def _report_entry(row, document, item) -> dict:
 
 
 def _copy(built: Path, out: Path) -> None:
-    from redaction.pipeline import write_atomic
+    from redaction.atomic import write_atomic
 
     write_atomic(out, lambda tmp: shutil.copyfile(built, tmp))
 
 
 def _write_json(path: Path, data: dict) -> None:
-    from redaction.pipeline import write_atomic
+    from redaction.atomic import write_atomic
 
     def write(tmp: Path) -> None:
         tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")

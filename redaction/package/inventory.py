@@ -21,16 +21,14 @@ import csv
 import datetime
 import html
 import io
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from ..errors import OutputError
+from ..atomic import write_atomic
 
 BEOORDELING = ("Openbaar", "Deels openbaar", "Niet openbaar", "Reeds openbaar", "Duplicaat")
 COLUMNS = ("ID", "Document", "File type", "Datum", "Beoordeling", "Beoordelingsgrond", "Toelichting",
@@ -233,28 +231,12 @@ def _neutralise_formula(value: str) -> str:
 
 
 def _write_atomically(path, write: Callable[[IO[bytes]], None]) -> None:
-    """Call ``write`` with a binary file in ``path``'s folder, then move that file onto ``path``.
-
-    The target appears complete or not at all; on any failure the temporary file is removed. An
-    ``OSError`` becomes an :class:`OutputError` that says what to do.
-    """
-    target = Path(path)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write to {target.parent} ({exc.strerror}); choose another output folder.") from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
+    """Call ``write`` with a binary file that takes ``path``'s name only once complete (``write_atomic``)."""
+    def to_file(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
             write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target} ({exc.strerror}); choose another output folder.") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+
+    write_atomic(Path(path), to_file)
 
 
 # --- CSV ----------------------------------------------------------------------------------------------
@@ -275,7 +257,7 @@ def write_csv(rows: list[InventoryRow], path) -> None:
             writer.writerow([_neutralise_formula(value.isoformat() if isinstance(value, datetime.date) else value)
                              for value in row.cells()])
         text.flush()
-        text.detach()  # ``fh`` stays open for the fsync in _write_atomically
+        text.detach()  # ``fh`` is closed by _write_atomically
 
     _write_atomically(path, write)
 

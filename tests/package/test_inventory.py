@@ -183,9 +183,12 @@ def test_failed_write_keeps_the_old_file(tmp_path, package):
     assert os.listdir(tmp_path) == ["inventarislijst.csv"]
 
 
-def test_missing_folder_is_an_output_error(tmp_path, package):
+def test_an_unwritable_place_is_an_output_error(tmp_path, package):
+    (tmp_path / "een-bestand").write_text("geen map")
     with pytest.raises(OutputError):
-        write_csv(package, tmp_path / "bestaat-niet" / "inventarislijst.csv")
+        write_csv(package, tmp_path / "een-bestand" / "inventarislijst.csv")
+    write_csv(package, tmp_path / "nieuwe-map" / "inventarislijst.csv")  # a missing folder is made
+    assert (tmp_path / "nieuwe-map" / "inventarislijst.csv").exists()
 
 
 # --- XLSX ---------------------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import uuid
 import time
+import uuid
 from pathlib import Path
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "nota_minister.pdf"  # a real memo with personal data
@@ -25,13 +25,43 @@ def upload(client, token: str, dossier_id: int, *files):
                        content_type="multipart/form-data")
 
 
-def wait_for(client, token: str, document_id: int, timeout: float = 180.0) -> dict:
+def poll(client, token: str, url: str, final: tuple[str, ...], timeout: float) -> dict:
+    """GET ``url`` until its ``status`` is one of ``final`` (or the time is up); the last body."""
     deadline = time.monotonic() + timeout
     while True:
-        body = client.get(f"/api/v1/documents/{document_id}", headers=auth(token)).get_json()
-        if body["status"] in ("ready", "failed") or time.monotonic() > deadline:
+        body = client.get(url, headers=auth(token)).get_json()
+        if body["status"] in final or time.monotonic() > deadline:
             return body
         time.sleep(0.2)
+
+
+def wait_for(client, token: str, document_id: int, timeout: float = 180.0) -> dict:
+    return poll(client, token, f"/api/v1/documents/{document_id}", ("ready", "failed"), timeout)
+
+
+def wait_job(client, token: str, job_id: int, timeout: float = 300.0) -> dict:
+    return poll(client, token, f"/api/v1/jobs/{job_id}", ("done", "failed"), timeout)
+
+
+def package_zip(folder: Path, pdfs: dict[str, list[str]], copies: dict[str, str] | None = None,
+                extra: dict[str, bytes] | None = None) -> bytes:
+    """A ZIP of real PDFs (path in the ZIP: lines of text), byte-identical ``copies`` (new path: path of the
+    PDF copied) and ``extra`` files as they are."""
+    import zipfile
+
+    from pdfkit import make_pdf
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n, (name, lines) in enumerate(pdfs.items()):
+            path = folder / f"document-{n}.pdf"
+            make_pdf(path, lines)
+            archive.write(path, name)
+        for name, original in (copies or {}).items():
+            archive.writestr(name, archive.read(original))
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
 
 
 def new_dossier(client, token: str, members=(), title: str = "Verzoek om informatie",

@@ -13,9 +13,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from pdfkit import REPO, make_pdf
-from service_helpers import PG_SERVER, auth, drop_schema, new_dossier, postgres_schema
+from pdfkit import REPO
+from service_helpers import (
+    PG_SERVER,
+    auth,
+    drop_schema,
+    new_dossier,
+    package_zip,
+    postgres_schema,
+    wait_job,
+)
 
 REDIS = "redis://127.0.0.1:6379/0"
 LETTER = ["Gemeente Zwolle", "Datum: 12 april 2024", "", "Geachte heer {name},", "",
@@ -81,25 +88,12 @@ def distributed(tmp_path_factory):
         drop_schema(schema)
 
 
-def package(tmp_path: Path) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for n, (name, colleague) in enumerate(PEOPLE):
-            mail = colleague.lower().replace(" ", ".") + "@zwolle.nl"
-            path = tmp_path / f"brief-{n}.pdf"
-            make_pdf(path, [line.format(name=name, colleague=colleague, mail=mail) for line in LETTER])
-            archive.write(path, f"brieven/brief-{n}.pdf")
-        archive.write(tmp_path / "brief-0.pdf", "kopie/brief-0.pdf")
-    return buffer.getvalue()
-
-
-def wait_job(client, token: str, job_id: int, timeout: float = 300.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        body = client.get(f"/api/v1/jobs/{job_id}", headers=auth(token)).get_json()
-        if body["status"] in ("done", "failed") or time.monotonic() > deadline:
-            return body
-        time.sleep(0.3)
+def package(folder: Path) -> bytes:
+    pdfs = {}
+    for n, (name, colleague) in enumerate(PEOPLE):
+        mail = colleague.lower().replace(" ", ".") + "@zwolle.nl"
+        pdfs[f"brieven/brief-{n}.pdf"] = [line.format(name=name, colleague=colleague, mail=mail) for line in LETTER]
+    return package_zip(folder, pdfs, copies={"kopie/brief-0.pdf": "brieven/brief-0.pdf"})
 
 
 def test_a_package_runs_through_celery_workers(distributed, tmp_path):

@@ -9,9 +9,7 @@ import zipfile
 
 import pymupdf
 import pytest
-
-from pdfkit import make_pdf
-from service_helpers import auth, new_dossier
+from service_helpers import auth, new_dossier, package_zip, wait_job
 
 MAIL = ["Van: Xandrijn Ploeterbeek <x.ploeterbeek@minvws.nl>", "Aan: team planning",
         "Verzonden: dinsdag 5 maart 2024 10:12", "Onderwerp: cijfers kwartaal", "",
@@ -20,32 +18,15 @@ NOTE = ["Notitie planning", "Datum: 7 maart 2024", "", "Overleg Xandrijn Ploeter
         "Ook Jorinde Quakkelaar (06-87654321) schuift aan."]
 
 
-def package_bytes(tmp_path, extra: dict[str, bytes] | None = None) -> bytes:
-    make_pdf(tmp_path / "mail.pdf", MAIL)
-    make_pdf(tmp_path / "note.pdf", NOTE)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.write(tmp_path / "mail.pdf", "mails/mail-0001.pdf")
-        archive.write(tmp_path / "note.pdf", "notities/notitie.pdf")
-        archive.write(tmp_path / "mail.pdf", "zz-kopie/mail-0001.pdf")
-        archive.writestr("bijlage.docx", b"PK\x03\x04 a word file, really")
-        for name, content in (extra or {}).items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
+def package_bytes(folder, extra: dict[str, bytes] | None = None) -> bytes:
+    return package_zip(folder, {"mails/mail-0001.pdf": MAIL, "notities/notitie.pdf": NOTE},
+                       copies={"zz-kopie/mail-0001.pdf": "mails/mail-0001.pdf"},
+                       extra={"bijlage.docx": b"PK\x03\x04 a word file, really", **(extra or {})})
 
 
 def send_package(client, token: str, dossier_id: int, content: bytes, name: str = "pakket.zip"):
     return client.post(f"/api/v1/dossiers/{dossier_id}/packages", headers=auth(token),
                        data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
-
-
-def wait_job(client, token: str, job_id: int, timeout: float = 240.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        body = client.get(f"/api/v1/jobs/{job_id}", headers=auth(token)).get_json()
-        if body["status"] in ("done", "failed") or time.monotonic() > deadline:
-            return body
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")

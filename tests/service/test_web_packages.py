@@ -10,15 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 import uuid
 import zipfile
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from pdfkit import make_pdf
-from service_helpers import auth, db_session, new_dossier
+from service_helpers import auth, db_session, new_dossier, package_zip
+from service_helpers import wait_job as shared_wait_job
 from sqlalchemy import func, select
 
 from service.models import Document, Job
@@ -130,18 +129,10 @@ def login(app, name: str):
 
 def package_bytes(folder, extra: dict[str, bytes] | None = None) -> bytes:
     """Two real PDFs, a byte-identical copy of one, a Word file (unsupported) and a file named like a script."""
-    make_pdf(folder / "mail.pdf", MAIL)
-    make_pdf(folder / "verslag.pdf", NOTE)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.write(folder / "mail.pdf", "mails/mail-0007.pdf")
-        archive.write(folder / "verslag.pdf", "verslagen/verslag.pdf")
-        archive.write(folder / "mail.pdf", "zz-kopie/mail-0007.pdf")
-        archive.writestr("bijlage.docx", b"PK\x03\x04 a word file, really")
-        archive.writestr(SCRIPT_NAME, b"\x00\x01 binary " * 8)
-        for name, content in (extra or {}).items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
+    return package_zip(folder, {"mails/mail-0007.pdf": MAIL, "verslagen/verslag.pdf": NOTE},
+                       copies={"zz-kopie/mail-0007.pdf": "mails/mail-0007.pdf"},
+                       extra={"bijlage.docx": b"PK\x03\x04 a word file, really", SCRIPT_NAME: b"\x00\x01 binary " * 8,
+                              **(extra or {})})
 
 
 def post_package(client, dossier_id: int, content: bytes | None, name: str = "pakket.zip", token: str | None = None):
@@ -155,12 +146,7 @@ def post_package(client, dossier_id: int, content: bytes | None, name: str = "pa
 
 
 def wait_job(client, token: str, job_id: int, timeout: float = JOB_TIMEOUT) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        body = client.get(f"/api/v1/jobs/{job_id}", headers=auth(token)).get_json()
-        if body["status"] in ("done", "failed") or time.monotonic() > deadline:
-            return body
-        time.sleep(0.2)
+    return shared_wait_job(client, token, job_id, timeout)
 
 
 def counts(app) -> tuple[int, int]:
