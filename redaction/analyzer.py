@@ -14,7 +14,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResu
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
 
-from .document import Document
+from .document import Document, locate
 from .findings import DecisionKind, Finding
 from .recognizers import build_recognizers
 from .rules import Rules, load_rules
@@ -108,18 +108,6 @@ def _to_finding(text: str, result: RecognizerResult) -> Finding:
         finding.decision = DecisionKind.KEEP
         finding.reason = str(keep_reason)
     return finding
-
-
-def locate(document: Document, findings: list[Finding]) -> None:
-    """Give each finding its page and rectangles through the document's character map."""
-    for finding in findings:
-        by_page = document.boxes(finding.start, finding.end)
-        if not by_page:
-            continue
-        pages = sorted(by_page)
-        finding.page = pages[0]
-        finding.rects = by_page[pages[0]]
-        finding.extra_pages = [(p, by_page[p]) for p in pages[1:]]
 
 
 _engine: Engine | None = None

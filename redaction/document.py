@@ -21,7 +21,7 @@ from pathlib import Path
 import pymupdf
 
 from .errors import DamagedInput, EncryptedInput, InputError, short_reason
-from .findings import Rect
+from .findings import Finding, Rect
 
 PAGE_BREAK = "\f"
 
@@ -308,3 +308,15 @@ def extract(pdf: pymupdf.Document, path: Path | None = None) -> Document:
         )
     return Document(path=path, text="".join(parts), pages=pages, pdf=pdf,
                     char_page=char_page, char_box=char_box, char_line=char_line)
+
+
+def locate(document: Document, findings: list[Finding]) -> None:
+    """Give each finding its page and rectangles through the document's character map."""
+    for finding in findings:
+        by_page = document.boxes(finding.start, finding.end)
+        if not by_page:
+            continue
+        pages = sorted(by_page)
+        finding.page = pages[0]
+        finding.rects = by_page[pages[0]]
+        finding.extra_pages = [(p, by_page[p]) for p in pages[1:]]

@@ -47,7 +47,7 @@ def dossier_terms(db: Session, dossier_id: int) -> dict[str, Finding]:
 def add_occurrences(db: Session, data_dir, dossier_id: int, documents: list[Document] | None = None) -> int:
     """Add a suggestion for every uncovered occurrence of a dossier term in ``documents`` (default: all
     ready documents of the dossier). Returns how many findings were added."""
-    from redaction.analyzer import locate
+    from redaction.document import locate
     from redaction.steps import SearchIndex, find_terms
 
     from .analysis import stored_boxes
@@ -63,6 +63,7 @@ def add_occurrences(db: Session, data_dir, dossier_id: int, documents: list[Docu
     kept_anywhere = {normalised(t) for t in db.scalars(
         select(Finding.text).join(Document).where(Document.dossier_id == dossier_id,
                                                   Finding.state.in_(("kept", "rejected"))))}
+    needles = {key: SearchIndex.normalise(source.text) for key, source in terms.items()}
     added = 0
     for document in documents:
         if not document.text:
@@ -75,6 +76,9 @@ def add_occurrences(db: Session, data_dir, dossier_id: int, documents: list[Docu
         hits = []
         for key, source in terms.items():
             if key in kept_anywhere or any(key in kept for kept in kept_here):
+                continue
+            needle = needles[key]
+            if not any(needle in variant for variant, _ in index.variants):  # the cheap test first
                 continue
             for hit in find_terms(document.text, [source.text], [], index):
                 if any(hit.start < end and start < hit.end for start, end in existing):

@@ -239,17 +239,16 @@ class LocalRunner:
 
     def _tasks(self, job_id: int, phase: str, crashes: Counter) -> None:
         ids = pending(self.place, job_id, phase)
-        if self.workers == 1:
+        if self.workers > 1 and phase == "read":
+            # Reading needs no engine and takes milliseconds a document: it is done here, while the worker
+            # processes start and load their engines for the analysis.
+            self._start_pool()
+        if self.workers == 1 or phase == "read":
             for document_id in ids:
                 run_task(self.place, phase, job_id, document_id)
                 self.on_progress(job_id)
             return
-        if self._pool is None:
-            import multiprocessing
-
-            # spawn, not fork: the parent may hold threads, database connections and MuPDF state.
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_warm_worker)
+        self._start_pool()
         futures = {self._pool.submit(run_task, self.place, phase, job_id, i): i for i in ids}
         try:
             while futures:
@@ -268,6 +267,18 @@ class LocalRunner:
                     _mark_failed(self.place, phase, job_id, document_id,
                                  "the worker processing this document stopped twice; review it by hand.")
             reset_claims(self.place, job_id)
+
+
+    def _start_pool(self) -> None:
+        if self._pool is not None:
+            return
+        import multiprocessing
+
+        # spawn, not fork: the parent may hold threads, database connections and MuPDF state.
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_warm_worker)
+        for _ in range(self.workers):  # start them all now; each loads its engine at once
+            self._pool.submit(int)
 
 
 def _warm_worker() -> None:

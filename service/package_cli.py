@@ -180,10 +180,15 @@ class _Bar:
         self.tty = sys.stderr.isatty()
         self.phase = None
         self.bar = None
+        self.last = 0.0
 
     def update(self, place, job_id: int) -> None:
-        if not self.enabled:
+        import time
+
+        # Counting costs queries: a few times a second is enough for a person watching.
+        if not self.enabled or time.monotonic() - self.last < 0.25:
             return
+        self.last = time.monotonic()
         from . import jobs
         from .models import Job
 

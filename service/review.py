@@ -186,7 +186,7 @@ def add_manual_text(db: Session, user: User, document: Document, data_dir, text:
     """Search ``text`` in the document (any case, spacing and line-end hyphenation) and redact every hit."""
     ground = check_ground(ground) or MANUAL_GROUND
     require_ready(document)
-    from redaction.analyzer import locate
+    from redaction.document import locate
     from redaction.document import open_document
     from redaction.steps import find_terms
 
