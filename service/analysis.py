@@ -94,7 +94,7 @@ def analyse_document(sessions, data_dir, document_id: int) -> bool:
     with sessions() as session:
         claimed = session.execute(
             update(Document).where(Document.id == document_id, Document.status == "queued")
-            .values(status="analyzing", claim=token)
+            .values(status="analyzing", claim=token, attempts=Document.attempts + 1)
         ).rowcount
         session.commit()
         if not claimed:

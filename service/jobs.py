@@ -182,11 +182,25 @@ def run_task(place: Place, phase: str, job_id: int, document_id: int) -> None:
         raise ValueError(f"no task phase {phase!r}")
 
 
+MAX_ATTEMPTS = 3
+STOPPED = "its worker stopped {} times while processing this document (a file that crashes the PDF engine, " \
+          "or too little memory); review it by hand."
+
+
 def reset_claims(place: Place, job_id: int) -> None:
-    """Hand back what a stopped worker had claimed for this job, so that it is done (once) again."""
+    """Hand back what a stopped worker had claimed for this job, so that it is done (once) again; a document
+    that was under way in ``MAX_ATTEMPTS`` stops fails instead, so one bad file cannot stop a package."""
+    failed = STOPPED.format(MAX_ATTEMPTS)
     with sessions(place)() as db:
+        stranded = (Document.job_id == job_id) & (
+            (Document.status == "analyzing") | ((Document.status == "waiting") & Document.text.is_(None)))
+        db.execute(update(Document).where(stranded, Document.attempts >= MAX_ATTEMPTS)
+                   .values(status="failed", error=failed, claim=None))
         db.execute(update(Document).where(Document.job_id == job_id, Document.status == "analyzing")
                    .values(status="queued", claim=None))
+        db.execute(update(JobItem).where(JobItem.job_id == job_id, JobItem.status == "running",
+                                         JobItem.attempts >= MAX_ATTEMPTS)
+                   .values(status="failed", claim=None, result={"error": failed, "exit_code": 15}))
         db.execute(update(JobItem).where(JobItem.job_id == job_id, JobItem.status == "running")
                    .values(status="pending", claim=None))
         db.commit()
@@ -219,13 +233,12 @@ class LocalRunner:
         The worker processes stay for the next job (their engine is loaded); ``close`` ends them.
         """
         reset_claims(self.place, job_id)
-        crashes: Counter[int] = Counter()
         while True:
             status, phase = state(self.place, job_id)
             if status in ("done", "failed"):
                 return status
             if phase in TASK_PHASES:
-                self._tasks(job_id, phase, crashes)
+                self._tasks(job_id, phase)
                 if not advance(self.place, job_id, phase) and not pending(self.place, job_id, phase):
                     reset_claims(self.place, job_id)
             else:
@@ -237,7 +250,7 @@ class LocalRunner:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def _tasks(self, job_id: int, phase: str, crashes: Counter) -> None:
+    def _tasks(self, job_id: int, phase: str) -> None:
         ids = pending(self.place, job_id, phase)
         if self.workers > 1 and phase == "read":
             # Reading needs no engine and takes milliseconds a document: it is done here, while the worker
@@ -258,14 +271,9 @@ class LocalRunner:
                     future.result()
                     self.on_progress(job_id)
         except BrokenProcessPool:
-            # A worker died (a file that crashes MuPDF, or memory). Its documents go back in the queue; one
-            # that was under way in two such crashes fails instead of taking the whole package down.
+            # A worker died (a file that crashes MuPDF, or memory): the documents under way go back in the
+            # queue, and one that was under way too often fails (reset_claims).
             self._pool = None
-            for document_id in futures.values():
-                crashes[document_id] += 1
-                if crashes[document_id] >= 2:
-                    _mark_failed(self.place, phase, job_id, document_id,
-                                 "the worker processing this document stopped twice; review it by hand.")
             reset_claims(self.place, job_id)
 
 
@@ -298,17 +306,6 @@ def _warm_worker() -> None:
     from redaction.analyzer import get_engine
 
     get_engine()
-
-
-def _mark_failed(place: Place, phase: str, job_id: int, document_id: int, error: str) -> None:
-    with sessions(place)() as db:
-        if phase == "release":
-            db.execute(update(JobItem).where(JobItem.job_id == job_id, JobItem.document_id == document_id)
-                       .values(status="failed", claim=None, result={"error": error, "exit_code": 15}))
-        else:
-            db.execute(update(Document).where(Document.id == document_id)
-                       .values(status="failed", error=error, claim=None))
-        db.commit()
 
 
 # --- the steps and tasks ---------------------------------------------------------------------------------
@@ -392,6 +389,8 @@ def _read(place: Place, document_id: int) -> None:
         document = db.get(Document, document_id)
         if document is None or document.status != "waiting" or document.text is not None:
             return
+        document.attempts += 1  # counted before the file is opened: a crash while reading counts too
+        db.commit()
         path = file_path(Path(place.data_dir), document.sha256)
     error = text = None
     pages = 0
@@ -453,7 +452,11 @@ def _group(place: Place, job_id: int) -> None:
         for copy in db.scalars(select(Document).where(Document.job_id == job_id, Document.status == "duplicate",
                                                       Document.duplicate_kind == "exact")):
             original = db.get(Document, copy.duplicate_of)
-            if original is None or original.job_id != job_id:
+            if original is None:
+                continue
+            # the inventory lists the copy with its original's date and pages
+            copy.doc_date, copy.pages = copy.doc_date or original.doc_date, copy.pages or original.pages
+            if original.job_id != job_id:
                 continue
             copy.thread_id = copy.thread_id or original.thread_id
             if original.status == "duplicate":
@@ -484,7 +487,7 @@ def _release(place: Place, job_id: int, document_id: int) -> None:
     with sessions(place)() as db:
         claimed = db.execute(update(JobItem).where(JobItem.job_id == job_id, JobItem.document_id == document_id,
                                                    JobItem.status == "pending")
-                             .values(status="running", claim=token)).rowcount
+                             .values(status="running", claim=token, attempts=JobItem.attempts + 1)).rowcount
         db.commit()
         if not claimed:
             return

@@ -111,6 +111,7 @@ class Document(Base):
     thread_id: Mapped[str | None] = mapped_column(String(40))
     # A worker's claim on the analysis: its results are stored only while the claim is still its own.
     claim: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # a file that kills its worker
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
     findings: Mapped[list[Finding]] = relationship(back_populates="document", order_by="Finding.id")
@@ -218,6 +219,7 @@ class JobItem(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     claim: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     result: Mapped[dict | None] = mapped_column(JSON)
 
 

@@ -123,3 +123,34 @@ def test_a_changed_input_starts_again(tmp_path):
     assert "starting again" in second.stderr
     rows = list(csv.DictReader(io.StringIO(zipfile.ZipFile(out).read("inventarislijst.csv").decode("utf-8-sig"))))
     assert len(rows) == DOCUMENTS - 1
+
+
+def test_a_document_that_keeps_stopping_its_worker_fails_alone(tmp_path):
+    """A file that crashes the PDF engine (or exhausts memory) three times is given up; the package goes on."""
+    source = write_package(tmp_path / "in")
+    out, work = tmp_path / "out.zip", tmp_path / "out.zip.work"
+    command = [*WOO_REDACT, "package", str(source), "--out", str(out), "--workers", "1", "--keep-work"]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    try:
+        while not state(work).get("documents", {}).get("ready", 0) >= 2:
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        process.kill()
+        process.wait()
+    # as if the worker had died three times on this document
+    with sqlite3.connect(work / "package.db") as conn:
+        [(victim, path)] = conn.execute("SELECT id, path FROM documents WHERE status = 'queued' "
+                                        "ORDER BY id LIMIT 1").fetchall()
+        conn.execute("UPDATE documents SET status = 'analyzing', claim = 'dead', attempts = 3 WHERE id = ?",
+                     (victim,))
+    again = subprocess.run([*command, "--report", str(tmp_path / "r.json")], cwd=REPO, capture_output=True,
+                           text=True, timeout=600)
+    assert again.returncode == 2, again.stderr
+    assert "Traceback" not in again.stderr
+    import json
+
+    files = {f["path"]: f for f in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["files"]}
+    assert files[path]["status"] == "failed" and "stopped 3 times" in files[path]["note"]
+    assert sum(f["status"] == "released" for f in files.values()) == DOCUMENTS - 1

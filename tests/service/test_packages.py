@@ -162,3 +162,20 @@ def test_jobs_of_other_dossiers_are_invisible(app, tokens, processed):
     assert client.get(f"/api/v1/jobs/{job['id']}", headers=auth(stranger)).status_code == 404
     listed = client.get(f"/api/v1/dossiers/{job['dossier_id']}/jobs", headers=auth(tokens["officer"])).get_json()
     assert [j["kind"] for j in listed][:1] == ["package"]
+
+
+def test_a_zip_bomb_member_is_refused_and_listed_the_rest_goes_on(app, tokens, tmp_path):
+    client = app.test_client()
+    dossier_id = new_dossier(client, tokens["officer"])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bom.txt", b"\0" * (64 << 20))  # 64 MiB of zeros in about 64 KiB
+    content = package_bytes(tmp_path, extra={"diep/bom.zip": buffer.getvalue()})
+    assert len(content) < 200_000
+    job = send_package(client, tokens["officer"], dossier_id, content).get_json()["job"]
+    assert wait_job(client, tokens["officer"], job["id"])["status"] == "done"
+    documents = client.get(f"/api/v1/dossiers/{dossier_id}", headers=auth(tokens["officer"])).get_json()["documents"]
+    by_path = {d["path"]: d for d in documents}
+    bomb = by_path["diep/bom.zip/bom.txt"]
+    assert bomb["status"] == "unsupported" and "ratio" in bomb["error"], bomb
+    assert by_path["mails/mail-0001.pdf"]["status"] == "ready"

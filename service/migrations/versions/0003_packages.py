@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id"), primary_key=True),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("claim", sa.String(32)),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
         sa.Column("result", sa.JSON),
         sa.CheckConstraint("status IN ('pending', 'running', 'done', 'failed')", name="ck_job_items_status"),
     )
@@ -62,13 +63,14 @@ def upgrade() -> None:
         batch.add_column(sa.Column("family_id", sa.String(40)))
         batch.add_column(sa.Column("thread_id", sa.String(40)))
         batch.add_column(sa.Column("claim", sa.String(32)))
+        batch.add_column(sa.Column("attempts", sa.Integer, nullable=False, server_default="0"))
         batch.create_index("ix_documents_job_id", ["job_id"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("documents") as batch:
         batch.drop_index("ix_documents_job_id")
-        for column in ("claim", "thread_id", "family_id", "similarity", "duplicate_kind", "duplicate_of",
+        for column in ("attempts", "claim", "thread_id", "family_id", "similarity", "duplicate_kind", "duplicate_of",
                        "doc_date", "text", "path", "seq", "job_id"):
             batch.drop_column(column)
         batch.drop_constraint("ck_documents_status", type_="check")
