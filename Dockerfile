@@ -14,6 +14,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends make \
+      tesseract-ocr tesseract-ocr-nld \
+      libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 woo
 

@@ -1,10 +1,11 @@
 """Score woo-redact on the shared benchmark corpus with the corpus's own scorer.
 
     .venv/bin/python benchmarks/corpus_score.py                  # dev, text documents only
-    .venv/bin/python benchmarks/corpus_score.py --corpus ../shared/corpus/train --include-scans
+    .venv/bin/python benchmarks/corpus_score.py --include-scans  # dev, all documents (scans read by OCR)
+    .venv/bin/python benchmarks/corpus_score.py --only-scans     # dev, the scanned documents alone
 
-Scanned documents (gold "scanned": true) are left out unless --include-scans is given, because OCR is a
-later capability. The run is one `woo-redact redact` process for all documents (the scorer's
+Scanned documents (gold "scanned": true) are left out unless --include-scans or --only-scans is given
+(OCR is slow: the text documents are scored apart). The run is one `woo-redact redact` process for all documents (the scorer's
 --batch-cmd). Extra arguments after `--` go to score.py (e.g. `-- --json results.json`).
 """
 
@@ -25,6 +26,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=CORPUS / "dev")
     ap.add_argument("--include-scans", action="store_true")
+    ap.add_argument("--only-scans", action="store_true")
     ap.add_argument("--outdir", type=Path, help="keep the release PDFs here")
     ap.add_argument("rest", nargs=argparse.REMAINDER)
     args = ap.parse_args()
@@ -32,7 +34,8 @@ def main() -> int:
         selected = Path(tmp)
         count = 0
         for gold in sorted(args.corpus.glob("*.gold.json")):
-            if not args.include_scans and json.loads(gold.read_text())["scanned"]:
+            scanned = json.loads(gold.read_text())["scanned"]
+            if (scanned and not (args.include_scans or args.only_scans)) or (args.only_scans and not scanned):
                 continue
             name = gold.name[: -len(".gold.json")]
             (selected / gold.name).symlink_to(gold.resolve())

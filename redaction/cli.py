@@ -319,7 +319,7 @@ def _redact(args) -> int:
             if result.error:
                 _print_above(progress, f"woo-redact: {result.error}")
             for warning in result.warnings:
-                _print_above(progress, f"woo-redact: {path}: {warning}; it was not redacted (OCR needed).")
+                _print_above(progress, f"woo-redact: {path}: {warning}.")
             if progress:
                 progress.update(1)
     finally:

@@ -42,8 +42,11 @@ class PageInfo:
     height: float
     start: int  # offset of the page's first character in Document.text
     end: int
-    has_text: bool
+    has_text: bool  # the page has a text layer of its own
     image_count: int = 0
+    ocr_confidence: float | None = None  # set when (part of) the page was read by OCR: Tesseract's mean, 0-100
+    ocr_words: int = 0
+    scanned: bool = False  # the page (or a large part of it) is an image: it needs OCR
 
 
 @dataclass
@@ -105,11 +108,22 @@ class Document:
             self.pdf.close()
 
 
-def open_document(path: str | os.PathLike, password: str | None = None, normalise: bool = False) -> Document:
-    """Open a PDF or a plain-text file; raise ``InputError`` (or ``EncryptedInput``) with a clear sentence.
+IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"II*\x00": "tiff", b"MM\x00*": "tiff"}
+
+
+def image_type(head: bytes) -> str | None:
+    """``png``, ``jpeg`` or ``tiff`` when the bytes start like such an image."""
+    return next((kind for magic, kind in IMAGE_TYPES.items() if head.startswith(magic)), None)
+
+
+def open_document(path: str | os.PathLike, password: str | None = None, normalise: bool = False,
+                  ocr: bool = True) -> Document:
+    """Open a PDF, an image (PNG, JPEG, TIFF with all its pages) or a plain-text file; raise ``InputError``
+    (or ``EncryptedInput``) with a clear sentence.
 
     ``normalise`` rewrites a PDF in memory (MuPDF writes every object anew) and works on that copy: the
-    retry for damaged files whose edits would otherwise be lost on save.
+    retry for damaged files whose edits would otherwise be lost on save. Scanned pages are read by OCR
+    unless ``ocr`` is false.
     """
     path = Path(path)
     if not path.exists():
@@ -123,10 +137,27 @@ def open_document(path: str | os.PathLike, password: str | None = None, normalis
     if not data:
         raise InputError(f"{path}: the file is empty; give a PDF or a text file.")
     if data[:1024].find(b"%PDF") >= 0 or path.suffix.lower() == ".pdf":
-        return _open_pdf(path, data, password, normalise)
+        return _open_pdf(path, data, password, normalise, ocr)
+    kind = image_type(data[:8])
+    if kind is not None:
+        return _open_pdf(path, image_to_pdf(path, data, kind), None, False, ocr)
     if path.suffix.lower() == ".txt" or _looks_like_text(data):
         return _open_text(path, data)
-    raise InputError(f"{path}: not a PDF or a plain-text file; convert it to PDF first.")
+    raise InputError(f"{path}: not a PDF, an image or a plain-text file; convert it to PDF first.")
+
+
+def image_to_pdf(path: Path, data: bytes, kind: str) -> bytes:
+    """A scan or photo as a PDF with one page per image frame, sized by the image's resolution."""
+    try:
+        with pymupdf.open(stream=data, filetype=kind) as image:
+            if image.page_count == 0:
+                raise InputError(f"{path}: the image has no frames; ask the sender for a complete copy.")
+            return image.convert_to_pdf()
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"{path}: the image is damaged and cannot be read ({short_reason(exc)}); "
+                         "ask the sender for an undamaged copy.") from exc
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -150,7 +181,8 @@ def _open_text(path: Path, data: bytes) -> Document:
     return Document(path=path, text=text)
 
 
-def _open_pdf(path: Path, data: bytes, password: str | None, normalise: bool = False) -> Document:
+def _open_pdf(path: Path, data: bytes, password: str | None, normalise: bool = False, ocr: bool = True
+              ) -> Document:
     pdf = _load(path, data)
     try:
         _unlock(pdf, path, password)
@@ -167,7 +199,7 @@ def _open_pdf(path: Path, data: bytes, password: str | None, normalise: bool = F
             if pdf.page_count == 0:
                 raise InputError(f"{path}: the PDF has no readable pages; ask the sender for a complete copy.")
         _bake_visible_annotations(pdf)
-        return extract(pdf, path)
+        return extract(pdf, path, ocr=ocr)
     except BaseException:
         pdf.close()
         raise
@@ -243,8 +275,42 @@ def _bake_visible_annotations(pdf: pymupdf.Document) -> None:
         pass
 
 
-def extract(pdf: pymupdf.Document, path: Path | None = None) -> Document:
-    """Extract the text of every page once, with the box of every character."""
+# A page is read by OCR when it has no text layer but images, or when images cover this share of it
+# (a scan with a stamp or a typed header in a text layer, a text page with a pasted-in scan).
+OCR_IMAGE_SHARE = 0.15
+
+
+def _needs_ocr(page: pymupdf.Page, has_text: bool, images: int) -> bool:
+    if not images:
+        return False
+    if not has_text:
+        return True
+    try:
+        area = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info())
+    except Exception:
+        return False
+    return area >= OCR_IMAGE_SHARE * abs(page.rect)
+
+
+def _ocr_blocks(page: pymupdf.Page, raw: dict) -> tuple[list[dict], float | None, int]:
+    """The OCR'd words of ``page`` that the text layer does not already hold, as rawdict blocks."""
+    from . import ocr
+
+    read = ocr.read_page(page)
+    taken = [char["bbox"] for block in raw.get("blocks", []) for line in block.get("lines", ())
+             for span in line.get("spans", ()) for char in span.get("chars", ()) if not char["c"].isspace()]
+
+    def in_text_layer(word) -> bool:
+        cx, cy = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
+        return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in taken)
+
+    words = [w for w in read.words if not in_text_layer(w)] if taken else read.words
+    return ocr.rawdict(words)["blocks"], ocr.OcrPage(words).confidence, len(words)
+
+
+def extract(pdf: pymupdf.Document, path: Path | None = None, ocr: bool = True) -> Document:
+    """Extract the text of every page once, with the box of every character; scanned pages (and scanned
+    parts of pages) are read by OCR unless ``ocr`` is false (for a release whose boxes are known)."""
     parts: list[str] = []
     char_page = array("i")
     char_box = array("f")
@@ -270,8 +336,19 @@ def extract(pdf: pymupdf.Document, path: Path | None = None) -> Document:
         if index:
             separator(PAGE_BREAK)
         start = len(parts)
-        has_text = False
-        for block in raw.get("blocks", []):
+        has_text = any(char["c"].strip() for block in raw.get("blocks", []) for line in block.get("lines", ())
+                       for span in line.get("spans", ()) for char in span.get("chars", ()))
+        try:
+            images = len(page.get_images(full=False))
+        except Exception:
+            images = 0
+        blocks = raw.get("blocks", [])
+        confidence, ocr_words = None, 0
+        scanned = _needs_ocr(page, has_text, images)
+        if ocr and scanned:
+            extra, confidence, ocr_words = _ocr_blocks(page, raw)
+            blocks = blocks + extra
+        for block in blocks:
             wrote_block = False
             for line in block.get("lines", ()):
                 first = len(parts)
@@ -290,21 +367,16 @@ def extract(pdf: pymupdf.Document, path: Path | None = None) -> Document:
                 if count:
                     char_page.extend([index] * count)
                     char_line.extend([line_no] * count)
-                    if not has_text and "".join(parts[first:]).strip():
-                        has_text = True
                     separator("\n")
                     line_no += 1
                     wrote_block = True
             if wrote_block:
                 separator("\n")
-        try:
-            images = len(page.get_images(full=False))
-        except Exception:
-            images = 0
         rect = page.rect
         pages.append(
             PageInfo(index=index, width=rect.width, height=rect.height, start=start, end=len(parts),
-                     has_text=has_text, image_count=images)
+                     has_text=has_text, image_count=images, ocr_confidence=confidence, ocr_words=ocr_words,
+                     scanned=scanned)
         )
     return Document(path=path, text="".join(parts), pages=pages, pdf=pdf,
                     char_page=char_page, char_box=char_box, char_line=char_line)

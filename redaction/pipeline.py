@@ -35,6 +35,7 @@ class FileResult:
     counts_per_entity: dict[str, int] = field(default_factory=dict)
     counts_per_ground: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[dict] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_json(self) -> dict:
@@ -54,7 +55,24 @@ def accepted(findings: list[Finding]) -> list[Finding]:
 
 
 def scan_warnings(document: Document) -> list[str]:
-    return [f"page {p.index + 1} has no text layer" for p in document.pages if not p.has_text]
+    """What a reviewer must check by hand: scanned pages OCR could not read, or read with low confidence."""
+    from .ocr import LOW_CONFIDENCE
+
+    warnings = []
+    for page in document.pages:
+        if page.ocr_confidence is not None and page.ocr_confidence < LOW_CONFIDENCE:
+            warnings.append(f"page {page.index + 1} was read by OCR with low confidence ({page.ocr_confidence:.0f}%); "
+                            "check its redactions by hand")
+        elif not page.has_text and not page.ocr_words and page.image_count:
+            warnings.append(f"page {page.index + 1} has no text layer and OCR found no text on it; check it by hand")
+    return warnings
+
+
+def ocr_pages(document: Document) -> list[dict]:
+    """The pages read by OCR, with Tesseract's mean word confidence (0-100) and the number of words."""
+    return [{"page": p.index + 1, "confidence": p.ocr_confidence, "words": p.ocr_words}
+            for p in document.pages if p.ocr_confidence is not None or (p.ocr_words == 0 and not p.has_text
+                                                                         and p.image_count)]
 
 
 def redact_file(path: str | os.PathLike, out: Path, review_out: Path | None = None, terms=(),
@@ -78,6 +96,7 @@ def redact_file(path: str | os.PathLike, out: Path, review_out: Path | None = No
             return result
         result.pages = len(document.pages)
         result.warnings = scan_warnings(document)
+        result.ocr_pages = ocr_pages(document)
         findings = engine.analyze(document, terms=terms)
         fmt = engine.rules.format_ground
         if review_out is not None:
@@ -113,8 +132,8 @@ def redact_file(path: str | os.PathLike, out: Path, review_out: Path | None = No
 
 
 def release_pdf(path: str | os.PathLike, out: Path, choose, password: str | None = None,
-                options: ReleaseOptions | None = None, format_ground=str, opened: Document | None = None
-                ) -> tuple[list[Finding], list[str]]:
+                options: ReleaseOptions | None = None, format_ground=str, opened: Document | None = None,
+                ocr: bool = True) -> tuple[list[Finding], list[str]]:
     """Write the verified release of the PDF at ``path`` to ``out`` (atomically); raise if none passes.
 
     ``choose(document)`` returns the findings to redact and the texts deliberately kept visible; it is
@@ -124,13 +143,14 @@ def release_pdf(path: str | os.PathLike, out: Path, choose, password: str | None
     get attempt 3, which turns just those pages into pictures with the boxes painted in. Every attempt is
     verified on the saved file; if none passes, no release file is left. Returns the redacted findings
     and warnings for the report. ``opened``, the document already read from ``path``, saves reading it
-    again for attempt 1; it is closed here.
+    again for attempt 1; it is closed here. ``ocr=False`` skips reading scanned pages when ``choose``
+    does not need the text (its boxes are known).
     """
     outcome: tuple[list[Finding], list[str]] | None = None
 
     def write(tmp: Path) -> None:
         nonlocal outcome, opened
-        document, opened = (opened or open_document(path, password=password)), None
+        document, opened = (opened or open_document(path, password=password, ocr=ocr)), None
         pages = len(document.pages)
         rasterise: set[int] = set()
         failure: RedactionError | None = None
@@ -145,7 +165,7 @@ def release_pdf(path: str | os.PathLike, out: Path, choose, password: str | None
                     document.close()
                     document = None
                     try:
-                        document = open_document(path, password=password, normalise=True)
+                        document = open_document(path, password=password, normalise=True, ocr=ocr)
                     except RedactionError:
                         break
                     if len(document.pages) != pages:

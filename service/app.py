@@ -41,6 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
     data = app.config["DATA_DIR"]
     (data / "files").mkdir(parents=True, exist_ok=True)
 
+    from redaction import ocr
+
+    # Scans are read again for manual redactions and consistency; their text stays beside the originals.
+    ocr.set_cache_dir(data / "cache")
     engine = db.make_engine(app.config["DATABASE_URL"])
     db.upgrade(engine)
     app.extensions["woo_redact"] = {

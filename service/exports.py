@@ -72,7 +72,7 @@ def write_release(data_dir: Path, document: Document, rows: list[Finding], inclu
     out = out or exports_dir(data_dir, document) / "release.pdf"
     # The boxes are in page coordinates, which a normalised copy (the engine's second attempt) keeps.
     _, warnings = release_pdf(file_path(data_dir, document.sha256), out, lambda _document: (chosen, kept),
-                              format_ground=load_rules().format_ground)
+                              format_ground=load_rules().format_ground, ocr=False)
     return out, warnings, len(chosen)
 
 

@@ -170,6 +170,9 @@ def run_step(place: Place, job_id: int, phase: str) -> None:
 
 def run_task(place: Place, phase: str, job_id: int, document_id: int) -> None:
     """One document's task; its failure is stored on the document (or the job item), never raised."""
+    from redaction import ocr
+
+    ocr.set_cache_dir(Path(place.data_dir) / "cache")
     if phase == "read":
         _read(place, document_id)
     elif phase == "analyse":
@@ -253,10 +256,16 @@ class LocalRunner:
     def _tasks(self, job_id: int, phase: str) -> None:
         ids = pending(self.place, job_id, phase)
         if self.workers > 1 and phase == "read":
-            # Reading needs no engine and takes milliseconds a document: it is done here, while the worker
-            # processes start and load their engines for the analysis.
+            # A text document is read in milliseconds and needs no engine: that is done here, while the
+            # worker processes start and load their engines; scans (OCR, seconds a page) go to the workers.
             self._start_pool()
-        if self.workers == 1 or phase == "read":
+            scans = []
+            for document_id in ids:
+                if not _read(self.place, document_id, ocr=False):
+                    scans.append(document_id)
+                self.on_progress(job_id)
+            ids = scans
+        if self.workers == 1:
             for document_id in ids:
                 run_task(self.place, phase, job_id, document_id)
                 self.on_progress(job_id)
@@ -379,8 +388,12 @@ def _text_as_pdf(content: bytes, name: str) -> bytes:
     return text_to_pdf(content, title=name)
 
 
-def _read(place: Place, document_id: int) -> None:
-    """Extract the text of a waiting document (for duplicates and consistency) and its date and pages."""
+def _read(place: Place, document_id: int, ocr: bool = True) -> bool:
+    """Extract the text of a waiting document (for duplicates and consistency) and its date and pages.
+
+    With ``ocr`` false a document with scanned pages is left as it is and False returned: the runner reads
+    text documents itself, quickly, and hands scans to its workers.
+    """
     from redaction.document import open_document
     from redaction.errors import RedactionError
     from redaction.package.duplicates import document_date
@@ -388,15 +401,18 @@ def _read(place: Place, document_id: int) -> None:
     with sessions(place)() as db:
         document = db.get(Document, document_id)
         if document is None or document.status != "waiting" or document.text is not None:
-            return
-        document.attempts += 1  # counted before the file is opened: a crash while reading counts too
-        db.commit()
+            return True
+        if ocr:
+            document.attempts += 1  # counted before the file is opened: a crash while reading counts too
+            db.commit()
         path = file_path(Path(place.data_dir), document.sha256)
     error = text = None
     pages = 0
     try:
-        opened = open_document(path)
+        opened = open_document(path, ocr=ocr)
         try:
+            if not ocr and any(page.scanned for page in opened.pages):
+                return False
             text, pages = opened.text, len(opened.pages)
         finally:
             opened.close()
@@ -418,6 +434,7 @@ def _read(place: Place, document_id: int) -> None:
             document.text = text
             document.doc_date = document_date(text)
         db.commit()
+    return True
 
 
 def _group(place: Place, job_id: int) -> None:

@@ -71,3 +71,14 @@ def test_the_compose_file_starts_the_distributed_mode():
 
     args = build_parser().parse_args(services["worker"]["command"][1:])
     assert args.command == "worker" and args.concurrency == 2
+
+
+def test_the_image_has_the_programs_ci_installs_for_scans_and_office_files():
+    import re as regex
+
+    ci = (REPO / ".ci" / "run").read_text()
+    wanted = regex.search(r'OCR_AND_OFFICE="([^"]+)"', ci).group(1).split()
+    runs = " ".join(rest for keyword, rest in instructions() if keyword == "RUN")
+    assert {"tesseract-ocr", "tesseract-ocr-nld", "libreoffice-writer-nogui"} <= set(wanted)
+    for package in wanted:
+        assert package in runs, package

@@ -100,7 +100,8 @@ def test_scanned_page_is_reported_not_counted_as_redacted(tmp_path, engine):
     page.insert_image(pymupdf.Rect(50, 50, 450, 250), pixmap=pix)
     doc.save(tmp_path / "scan.pdf")
     result = redact_file(tmp_path / "scan.pdf", tmp_path / "out.pdf", engine=engine)
-    assert "page 1 has no text layer" in result.warnings
+    assert result.warnings == ["page 1 has no text layer and OCR found no text on it; check it by hand"]
+    assert result.ocr_pages == [{"page": 1, "confidence": None, "words": 0}]
     assert result.counts_per_entity == {}
 
 
