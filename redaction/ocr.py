@@ -149,7 +149,7 @@ def _words(tsv: str, scale_x: float, scale_y: float, x0: float, y0: float) -> li
         if level == "4":
             lines[key] = (top, top + height)
             continue
-        text = (row.get("text") or "").strip()
+        text = _cleaned((row.get("text") or "").strip())
         if level != "5" or not text:
             continue
         line_top, line_bottom = lines.get(key, (top, top + height))
@@ -158,6 +158,13 @@ def _words(tsv: str, scale_x: float, scale_y: float, x0: float, y0: float) -> li
                 x0 + (left + width) * scale_x + SIDE, y0 + (line_bottom + BELOW * span) * scale_y)
         words.append(OcrWord(text, bbox, max(confidence, 0.0), key))
     return words
+
+
+def _cleaned(word: str) -> str:
+    """Undo Tesseract's best-known confusion in names: a capital I read as a vertical bar ("|. Tanamal")."""
+    if word[:1] == "|" and (word[1:] in ("", ".") or word[1:2].islower()):
+        return "I" + word[1:]
+    return word
 
 
 def rawdict(words: list[OcrWord]) -> dict:

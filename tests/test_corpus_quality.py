@@ -18,12 +18,14 @@ CORPUS = SHARED / "corpus"
 DOCS = ["002_beslisnota", "003_email", "004_burgerbrief", "005_verslag", "014_chat", "018_rapport"]
 
 
-@pytest.fixture(scope="module")
-def scored(tmp_path_factory):
+SCANS = ["020_beslisnota"]  # grey JPEG pages without a text layer: read by OCR
+
+
+def score(tmp_path_factory, docs: list[str]) -> dict:
     if not (CORPUS / "score.py").exists():
         pytest.skip(f"benchmark corpus not found at {CORPUS} (the shared folder is not next to the repo)")
     selected = tmp_path_factory.mktemp("corpus")
-    for name in DOCS:
+    for name in docs:
         for suffix in (".pdf", ".gold.json"):
             (selected / f"{name}{suffix}").symlink_to(CORPUS / "dev" / f"{name}{suffix}")
     results = selected / "results.json"
@@ -35,6 +37,28 @@ def scored(tmp_path_factory):
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(results.read_text())
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    return score(tmp_path_factory, DOCS)
+
+
+@pytest.fixture(scope="module")
+def scored_scan(tmp_path_factory):
+    import shutil
+
+    if shutil.which("tesseract") is None:
+        pytest.skip("Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-nld)")
+    return score(tmp_path_factory, SCANS)
+
+
+def test_a_scanned_document_meets_the_ocr_bars(scored_scan):
+    summary = scored_scan["summary"]
+    assert summary["recall"] >= 0.90
+    assert summary["box"] >= 0.90
+    assert summary["keep"] >= 0.97
+    assert all(d["leak_free"] for d in scored_scan["docs"])
 
 
 def test_quality_bars_hold_on_sample_of_dev(scored):
