@@ -61,6 +61,8 @@ class Document:
     char_page: array = field(default_factory=lambda: array("i"))
     char_box: array = field(default_factory=lambda: array("f"))
     char_line: array = field(default_factory=lambda: array("i"))
+    converted_from: str | None = None  # "Word", "e-mail (EML)", "image (TIFF)": the PDF was made from it
+    attachments: list = field(default_factory=list)  # an e-mail's attachments, not part of this document
 
     @property
     def is_pdf(self) -> bool:
@@ -138,12 +140,16 @@ def open_document(path: str | os.PathLike, password: str | None = None, normalis
         raise InputError(f"{path}: the file is empty; give a PDF or a text file.")
     if data[:1024].find(b"%PDF") >= 0 or path.suffix.lower() == ".pdf":
         return _open_pdf(path, data, password, normalise, ocr)
-    kind = image_type(data[:8])
-    if kind is not None:
-        return _open_pdf(path, image_to_pdf(path, data, kind), None, False, ocr)
+    from .convert.inputs import convert
+
+    converted = convert(path.name, data)
+    if converted is not None:
+        document = _open_pdf(path, converted.pdf, None, False, ocr)
+        document.converted_from, document.attachments = converted.source, converted.attachments
+        return document
     if path.suffix.lower() == ".txt" or _looks_like_text(data):
         return _open_text(path, data)
-    raise InputError(f"{path}: not a PDF, an image or a plain-text file; convert it to PDF first.")
+    raise InputError(f"{path}: not a PDF, image, Office file, e-mail or plain-text file; convert it to PDF first.")
 
 
 def image_to_pdf(path: Path, data: bytes, kind: str) -> bytes:

@@ -36,6 +36,7 @@ class FileResult:
     counts_per_ground: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     ocr_pages: list[dict] = field(default_factory=list)
+    converted_from: str | None = None  # the input was not a PDF: "Word", "e-mail (MSG)", "image (PNG)"
     seconds: float = 0.0
 
     def to_json(self) -> dict:
@@ -97,6 +98,11 @@ def redact_file(path: str | os.PathLike, out: Path, review_out: Path | None = No
         result.pages = len(document.pages)
         result.warnings = scan_warnings(document)
         result.ocr_pages = ocr_pages(document)
+        result.converted_from = document.converted_from
+        if document.attachments:
+            names = ", ".join(a.name for a in document.attachments)
+            result.warnings.append(f"the e-mail's {len(document.attachments)} attachment(s) ({names}) are not in "
+                                   "this release; release the e-mail with `woo-redact package` to include them")
         findings = engine.analyze(document, terms=terms)
         fmt = engine.rules.format_ground
         if review_out is not None:

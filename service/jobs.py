@@ -325,54 +325,69 @@ def source_path(place: Place, job: Job) -> Path:
 
 
 def _unpack(place: Place, job_id: int) -> None:
-    """Every file of the package becomes a document row: PDFs stored (once, by content) and ``waiting``,
-    byte-identical copies ``duplicate`` of the first, other files ``unsupported`` with the reason. All rows
-    and the move to the next phase are one commit: a stop before it leaves no row behind."""
+    """Every file of the package becomes a document row: PDFs (and text, typeset) stored once by content and
+    ``waiting``; images, Office files and e-mails stored as they came, to become PDFs when read; byte-identical
+    copies ``duplicate`` of the first; other files ``unsupported`` with the reason. All rows and the move to
+    the next phase are one commit: a stop before it leaves no row behind."""
     from redaction.package.unpack import Limits, unpack
 
-    from . import storage
-    from .intake import stored_name
-
-    data_dir = Path(place.data_dir)
     with sessions(place)() as db:
         job = db.get(Job, job_id)
         if job.phase != "unpack":
             return
         if db.scalar(select(func.count()).select_from(Document).where(Document.job_id == job_id)):
             return
-        by_hash = {sha: i for sha, i in db.execute(
-            select(Document.sha256, Document.id).where(Document.dossier_id == job.dossier_id,
-                                                       Document.duplicate_of.is_(None),
-                                                       Document.status != "unsupported").order_by(Document.id))}
+        by_hash = _originals_by_hash(db, job.dossier_id)
         seq = 0
         for entry in unpack(source_path(place, job), Limits()):
             seq += 1
-            name = posixpath.basename(entry.path)
-            document = Document(dossier_id=job.dossier_id, job_id=job_id, seq=seq, path=entry.path, sha256="",
-                                filename=stored_name(name))
-            content = entry.content
-            if entry.kind == "text":
-                content = _text_as_pdf(content, name)
-            if content is None:
-                document.status, document.error = "unsupported", entry.reason or "this file type is not supported."
-                document.filename = _plain_name(name)
-            else:
-                document.sha256 = storage.store(data_dir, content)
-                original = by_hash.get(document.sha256)
-                if original is not None:
-                    document.status, document.duplicate_of = "duplicate", original
-                    document.duplicate_kind, document.similarity = "exact", 1.0
-                else:
-                    document.status = "waiting"
-            db.add(document)
-            db.flush()
-            if document.status == "waiting":
-                by_hash[document.sha256] = document.id
+            _add_file(db, place, job, seq, entry.path, entry.kind, entry.content, entry.reason, by_hash)
         if seq == 0:
             from redaction.package.unpack import PackageError
 
             raise PackageError(f"{job.filename or 'the package'} holds no files; nothing to release.")
         db.commit()
+
+
+def _originals_by_hash(db, dossier_id: int) -> dict[str, int]:
+    """The dossier's documents by the hash of the file as it came (a converted one by its original's)."""
+    rows = db.execute(select(func.coalesce(Document.original_sha256, Document.sha256), Document.id)
+                      .where(Document.dossier_id == dossier_id, Document.duplicate_of.is_(None),
+                             Document.status != "unsupported").order_by(Document.id))
+    return {sha: i for sha, i in rows}
+
+
+def _add_file(db, place: Place, job: Job, seq: int, path: str, kind: str, content: bytes | None,
+              reason: str | None, by_hash: dict[str, int], family: int | None = None) -> Document:
+    """One file of the package (or an e-mail's attachment) as a document row, its bytes stored."""
+    from redaction.convert.inputs import CONVERTED
+
+    from . import storage
+    from .intake import stored_name
+
+    name = posixpath.basename(path)
+    document = Document(dossier_id=job.dossier_id, job_id=job.id, seq=seq, path=path, sha256="",
+                        filename=stored_name(name), family_id=str(family) if family else None)
+    if kind == "text" and content is not None:
+        content = _text_as_pdf(content, name)
+    if content is None:
+        document.status, document.error = "unsupported", reason or "this file type is not supported."
+        document.filename = _plain_name(name)
+    else:
+        document.sha256 = storage.store(Path(place.data_dir), content)
+        if kind in CONVERTED:
+            document.source_kind, document.original_sha256 = kind, document.sha256
+        original = by_hash.get(document.sha256)
+        if original is not None:
+            document.status, document.duplicate_of = "duplicate", original
+            document.duplicate_kind, document.similarity = "exact", 1.0
+        else:
+            document.status = "waiting"
+    db.add(document)
+    db.flush()
+    if document.status == "waiting":
+        by_hash[document.sha256] = document.id
+    return document
 
 
 def _plain_name(name: str) -> str:
@@ -398,17 +413,29 @@ def _read(place: Place, document_id: int, ocr: bool = True) -> bool:
     from redaction.errors import RedactionError
     from redaction.package.duplicates import document_date
 
+    from redaction.convert.inputs import convert
+
+    from . import storage
+
+    data_dir = Path(place.data_dir)
     with sessions(place)() as db:
         document = db.get(Document, document_id)
         if document is None or document.status != "waiting" or document.text is not None:
             return True
+        unconverted = bool(document.source_kind) and document.sha256 == document.original_sha256
+        if not ocr and unconverted:
+            return False  # LibreOffice and OCR take seconds: a worker's job
         if ocr:
             document.attempts += 1  # counted before the file is opened: a crash while reading counts too
             db.commit()
-        path = file_path(Path(place.data_dir), document.sha256)
-    error = text = None
+        path = file_path(data_dir, document.sha256)
+        name = posixpath.basename(document.path or document.filename)
+    error = text = converted = None
     pages = 0
     try:
+        if unconverted:
+            converted = convert(name, path.read_bytes())
+            path = file_path(data_dir, storage.store(data_dir, converted.pdf))
         opened = open_document(path, ocr=ocr)
         try:
             if not ocr and any(page.scanned for page in opened.pages):
@@ -433,8 +460,30 @@ def _read(place: Place, document_id: int, ocr: bool = True) -> bool:
         else:
             document.text = text
             document.doc_date = document_date(text)
+            if converted is not None:
+                document.sha256, document.source = path.stem, converted.source
+                _add_attachments(db, place, document, converted.attachments)
         db.commit()
     return True
+
+
+def _add_attachments(db, place: Place, mail: Document, attachments: list) -> None:
+    """An e-mail's attachments as documents of its family, read next (exact copies are duplicates)."""
+    from redaction.convert.inputs import input_kind
+    from redaction.package.unpack import unsupported_reason
+
+    if not attachments:
+        return
+    job = db.get(Job, mail.job_id)
+    by_hash = _originals_by_hash(db, mail.dossier_id)
+    mail.family_id = str(mail.id)
+    for attachment in attachments:
+        head = attachment.content[:4096]
+        kind = input_kind(attachment.name, head) if attachment.content else None
+        reason = None if kind else (unsupported_reason(attachment.name, head) if attachment.content
+                                    else "the attachment is empty")
+        _add_file(db, place, job, mail.seq or 0, f"{mail.path or mail.filename}/{attachment.name}", kind or "",
+                  attachment.content if kind else None, reason, by_hash, family=mail.id)
 
 
 def _group(place: Place, job_id: int) -> None:
@@ -456,7 +505,7 @@ def _group(place: Place, job_id: int) -> None:
         for document in documents:
             key = str(document.id)
             document.thread_id = threads.get(key)
-            document.family_id = family.get(key)
+            document.family_id = document.family_id or family.get(key)
             match = duplicates.get(key)
             if match is not None:
                 document.status, document.duplicate_of = "duplicate", int(match.original)
@@ -573,6 +622,12 @@ def _assemble(place: Place, job_id: int) -> None:
         db.commit()
 
 
+def inventory_order(db, dossier_id: int) -> list[Document]:
+    """The dossier's documents in inventory order: as they came, an e-mail's attachments right after it."""
+    return sorted(db.scalars(select(Document).where(Document.dossier_id == dossier_id)),
+                  key=lambda d: (d.job_id or 0, d.seq or 0, d.id))
+
+
 def inventory_rows(db, job: Job, folder: Path):
     """The inventory list of the dossier as this release job made it, and the (name in ZIP, file) pairs;
     ``folder`` is the job's folder, where its release PDFs are."""
@@ -580,8 +635,7 @@ def inventory_rows(db, job: Job, folder: Path):
 
     dossier = db.get(Dossier, job.dossier_id)
     items = {i.document_id: i for i in db.scalars(select(JobItem).where(JobItem.job_id == job.id))}
-    documents = list(db.scalars(select(Document).where(Document.dossier_id == job.dossier_id)
-                                .order_by(Document.id)))
+    documents = inventory_order(db, job.dossier_id)
     number = {d.id: f"{n:04d}" for n, d in enumerate(documents, start=1)}
     threads: dict[str, str] = {}
     rows, files = [], []

@@ -112,6 +112,12 @@ class Document(Base):
     # A worker's claim on the analysis: its results are stored only while the claim is still its own.
     claim: Mapped[str | None] = mapped_column(String(32))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # a file that kills its worker
+    # A package's image, Office file or e-mail is stored as it came (``original_sha256``) and becomes a PDF
+    # (``sha256``) when it is read; ``source`` says what it was ("Word", "e-mail (MSG)").
+    source_kind: Mapped[str | None] = mapped_column(String(16))  # image | office | email
+    original_sha256: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(String(60))
+    ocr_pages: Mapped[list | None] = mapped_column(JSON)  # [{"page", "confidence", "words"}] of pages read by OCR
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
     findings: Mapped[list[Finding]] = relationship(back_populates="document", order_by="Finding.id")

@@ -42,7 +42,7 @@ def run(source: Path, out: Path, report: Path | None = None, workers: int = 1, w
     from sqlalchemy import select
 
     from . import db, jobs
-    from .models import Document, Dossier, Job, JobItem
+    from .models import Dossier, Job, JobItem
 
     source = source.resolve()
     if not source.exists():
@@ -114,8 +114,7 @@ def run(source: Path, out: Path, report: Path | None = None, workers: int = 1, w
             raise OutputError(release.error or "the release package could not be written.")
         rows, _ = jobs.inventory_rows(session, release, jobs.job_dir(place, release_id))
         items = {i.document_id: i for i in session.scalars(select(JobItem).where(JobItem.job_id == release_id))}
-        documents = list(session.scalars(select(Document).where(Document.dossier_id == dossier_id)
-                                         .order_by(Document.id)))
+        documents = jobs.inventory_order(session, dossier_id)
         built = jobs.release_zip_path(place, release_id)
         summary = dict(release.result or {})
         consistency = (session.get(Job, package_id).result or {}).get("consistency")

@@ -37,6 +37,8 @@ MIB = 1 << 20
 GIB = 1 << 30
 
 PDF, TEXT, UNSUPPORTED, REFUSED = "pdf", "text", "unsupported", "refused"
+# Read whole and handed on to be converted to PDF (redaction.convert): scans, Office files, e-mails.
+from ..convert.inputs import CONVERTED  # noqa: E402  (image, office, email)
 
 SYSTEM_FILE = "system file (macOS/Windows), not a document"
 
@@ -207,13 +209,13 @@ _ZIP_BASED_DOCUMENTS = {"docx", "docm", "dotx", "dotm", "xlsx", "xlsm", "xltx", 
                         "odt", "ods", "odp", "odg", "epub"}
 
 _REASONS = {
-    "word": "Word files are not supported yet; convert it to PDF.",
-    "excel": "Excel files are not supported yet; convert it to PDF.",
-    "powerpoint": "PowerPoint files are not supported yet; convert it to PDF.",
-    "opendocument": "OpenDocument files are not supported yet; convert it to PDF.",
-    "office": "Office files are not supported yet; convert it to PDF.",
-    "email": "e-mails (.eml/.msg) are not supported yet; save the e-mail as PDF.",
-    "image": "images are not supported yet; convert it to PDF (a scan needs text recognition).",
+    "word": "this kind of Word file is not supported; save it as .docx or PDF.",
+    "excel": "this kind of Excel file is not supported; save it as .xlsx or PDF.",
+    "powerpoint": "this kind of PowerPoint file is not supported; save it as .pptx or PDF.",
+    "opendocument": "this kind of OpenDocument file is not supported; save it as .odt, .ods, .odp or PDF.",
+    "office": "this Office file is not supported; save it as .docx, .xlsx, .pptx or PDF.",
+    "email": "mailboxes and e-mail templates are not supported; export each e-mail as .eml or .msg.",
+    "image": "this image type is not supported; convert it to PNG, JPEG, TIFF or PDF.",
 }
 
 _DOCUMENT_NAMES = {"word": "a Word document", "excel": "an Excel workbook", "powerpoint": "a PowerPoint file",
@@ -221,6 +223,19 @@ _DOCUMENT_NAMES = {"word": "a Word document", "excel": "an Excel workbook", "pow
 
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office files and Outlook .msg
+
+
+def _convertible(path: str, head: bytes) -> str | None:
+    """``image``, ``office`` or ``email`` for a file that redaction.convert turns into a PDF."""
+    from ..convert.inputs import input_kind
+
+    kind = input_kind(path, head)
+    return kind if kind in CONVERTED else None
+
+
+def unsupported_reason(path: str, head: bytes) -> str:
+    """One sentence saying why a file of this name and content is not processed, and what to do."""
+    return _unsupported_reason(path, head)
 
 
 def _unsupported_reason(path: str, head: bytes) -> str:
@@ -233,8 +248,8 @@ def _unsupported_reason(path: str, head: bytes) -> str:
     if kind is not None:
         return _REASONS[kind]
     if extension:
-        return f"files of type .{extension} are not supported; only PDF and .txt files are."
-    return "files of unknown type are not supported; only PDF and .txt files are."
+        return f"files of type .{extension} are not supported; only PDF, images, Office files, e-mails and .txt files are."
+    return "files of unknown type are not supported; only PDF, images, Office files, e-mails and .txt files are."
 
 
 def _office_kind(names: list[str]) -> str | None:
@@ -546,6 +561,10 @@ class _Unpacker:
                         return self.entry(path, REFUSED, claimed,
                                           reason=f"ZIP file nested more than {limits.max_depth} deep, not unpacked")
                     return reader.read_all(head)
+                convertible = _convertible(path, head)
+                if convertible is not None:
+                    data = reader.read_all(head)
+                    return self.entry(path, convertible, len(data), content=data)
                 if extension == "txt":
                     data = reader.read_all(head)
                     problem = _text_problem(data)

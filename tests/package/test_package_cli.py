@@ -37,7 +37,7 @@ def small_package(tmp_path_factory) -> Path:
     (folder / "oud").mkdir()
     shutil.copy(folder / "mails" / "mail-0001.pdf", folder / "oud" / "mail kopie.pdf")  # an exact duplicate
     (folder / "memo.txt").write_text("Verslag\n\nAanwezig: Xandrijn Ploeterbeek, Minister De Jong\n", encoding="utf-8")
-    (folder / "foto.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a photo")
+    (folder / "tekening.dwg").write_bytes(b"AC1027 a drawing, not a document")
     return folder
 
 
@@ -61,7 +61,7 @@ def test_the_package_is_released_with_inventory_and_report(released):
     assert len(pdfs) == 3, pdfs
     assert not Path(str(out) + ".work").exists(), "the work folder is removed once OUT.zip is complete"
     statuses = {f["path"]: f["status"] for f in report["files"]}
-    assert statuses == {"foto.jpg": "unsupported", "oud/mail kopie.pdf": "duplicate", "mails/mail-0001.pdf": "released",
+    assert statuses == {"tekening.dwg": "unsupported", "oud/mail kopie.pdf": "duplicate", "mails/mail-0001.pdf": "released",
                         "memo.txt": "released", "notitie.pdf": "released"}
 
 
@@ -74,7 +74,7 @@ def test_the_inventory_matches_the_release(released):
     original = by_name["mails/mail-0001.pdf"]
     copy = by_name["oud/mail kopie.pdf"]
     assert copy["Beoordeling"] == "Duplicaat" and copy["Gerelateerd ID"] == original["ID"]
-    assert by_name["foto.jpg"]["Beoordeling"] == "Niet openbaar" and by_name["foto.jpg"]["Toelichting"]
+    assert by_name["tekening.dwg"]["Beoordeling"] == "Niet openbaar" and by_name["tekening.dwg"]["Toelichting"]
     assert original["Beoordeling"] == "Deels openbaar" and "5.1.2e" in original["Beoordelingsgrond"]
     assert original["Datum"] == "2024-03-05"
     assert {r["Zaaknummer"] for r in rows} == {"WOO-2024-17"}

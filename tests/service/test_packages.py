@@ -21,7 +21,7 @@ NOTE = ["Notitie planning", "Datum: 7 maart 2024", "", "Overleg Xandrijn Ploeter
 def package_bytes(folder, extra: dict[str, bytes] | None = None) -> bytes:
     return package_zip(folder, {"mails/mail-0001.pdf": MAIL, "notities/notitie.pdf": NOTE},
                        copies={"zz-kopie/mail-0001.pdf": "mails/mail-0001.pdf"},
-                       extra={"bijlage.docx": b"PK\x03\x04 a word file, really", **(extra or {})})
+                       extra={"tekening.dwg": b"AC1027 a drawing, not a document", **(extra or {})})
 
 
 def send_package(client, token: str, dossier_id: int, content: bytes, name: str = "pakket.zip"):
@@ -47,11 +47,11 @@ def test_a_package_job_unpacks_groups_and_analyses(processed):
     assert job["status"] == "done", job
     assert job["progress"]["percent"] == 100.0 and job["progress"]["phase"] == "done"
     assert {p: d["status"] for p, d in documents.items()} == {
-        "bijlage.docx": "unsupported", "mails/mail-0001.pdf": "ready", "notities/notitie.pdf": "ready",
+        "tekening.dwg": "unsupported", "mails/mail-0001.pdf": "ready", "notities/notitie.pdf": "ready",
         "zz-kopie/mail-0001.pdf": "duplicate"}
     copy = documents["zz-kopie/mail-0001.pdf"]
     assert copy["duplicate_of"] == documents["mails/mail-0001.pdf"]["id"] and copy["duplicate_kind"] == "exact"
-    assert "Word" in documents["bijlage.docx"]["error"]
+    assert ".dwg" in documents["tekening.dwg"]["error"]
     assert documents["mails/mail-0001.pdf"]["date"] == "2024-03-05"
     assert job["result"]["consistency"]["added"] >= 1
 
@@ -115,7 +115,7 @@ def test_release_zip_waits_for_decisions_then_is_made_by_a_job(app, tokens, proc
     rows = list(csv.DictReader(io.StringIO(archive.read("inventarislijst.csv").decode("utf-8-sig"))))
     beoordeling = {r["Document"]: r["Beoordeling"] for r in rows}
     assert beoordeling == {"mails/mail-0001.pdf": "Deels openbaar", "notities/notitie.pdf": "Deels openbaar",
-                           "zz-kopie/mail-0001.pdf": "Duplicaat", "bijlage.docx": "Niet openbaar"}
+                           "zz-kopie/mail-0001.pdf": "Duplicaat", "tekening.dwg": "Niet openbaar"}
     for name in archive.namelist():
         if name.startswith("documenten/"):
             text = " ".join(pymupdf.open("pdf", archive.read(name))[0].get_text().split())

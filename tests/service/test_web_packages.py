@@ -128,10 +128,10 @@ def login(app, name: str):
 # --- packages ------------------------------------------------------------------------------------------------
 
 def package_bytes(folder, extra: dict[str, bytes] | None = None) -> bytes:
-    """Two real PDFs, a byte-identical copy of one, a Word file (unsupported) and a file named like a script."""
+    """Two real PDFs, a byte-identical copy of one, a drawing (unsupported) and a file named like a script."""
     return package_zip(folder, {"mails/mail-0007.pdf": MAIL, "verslagen/verslag.pdf": NOTE},
                        copies={"zz-kopie/mail-0007.pdf": "mails/mail-0007.pdf"},
-                       extra={"bijlage.docx": b"PK\x03\x04 a word file, really", SCRIPT_NAME: b"\x00\x01 binary " * 8,
+                       extra={"tekening.dwg": b"AC1027 a drawing, not a document", SCRIPT_NAME: b"\x00\x01 binary " * 8,
                               **(extra or {})})
 
 
@@ -318,7 +318,7 @@ def test_documents_show_their_path_date_and_status(app, people, processed):
     _, _, _, documents, _, _ = processed
     assert {p: d["status"] for p, d in documents.items()} == {
         "mails/mail-0007.pdf": "ready", "verslagen/verslag.pdf": "ready", "zz-kopie/mail-0007.pdf": "duplicate",
-        "bijlage.docx": "unsupported", SCRIPT_NAME: "unsupported"}
+        "tekening.dwg": "unsupported", SCRIPT_NAME: "unsupported"}
     page = parse(login(app, people["reviewer"][0]).get(f"/dossiers/{processed[0]}"))
     mail = row_of(page, documents["mails/mail-0007.pdf"])
     cells = [td.text for td in mail.select("td")]
@@ -343,11 +343,11 @@ def test_a_duplicate_links_to_its_original_and_has_no_review_link(app, people, p
 
 def test_an_unsupported_file_shows_its_reason_and_has_no_review_link(app, people, processed):
     _, _, _, documents, _, _ = processed
-    word = documents["bijlage.docx"]
+    word = documents["tekening.dwg"]
     page = parse(login(app, people["reviewer"][0]).get(f"/dossiers/{processed[0]}"))
     row = row_of(page, word)
     assert row.one("td.status").text == f"niet ondersteund: {word['error']}"
-    assert "Word" in word["error"]
+    assert ".dwg" in word["error"]
     assert row.select("a") == [] and row.select("form") == []
 
 

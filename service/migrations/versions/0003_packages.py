@@ -1,4 +1,5 @@
-"""release packages: jobs, job items, and the documents' package facts (path, text, duplicates, families)
+"""release packages: jobs, job items, and the documents' package facts (path, text, duplicates, families,
+conversions, OCR)
 
 Revision ID: 0003
 Revises: 0002
@@ -64,13 +65,17 @@ def upgrade() -> None:
         batch.add_column(sa.Column("thread_id", sa.String(40)))
         batch.add_column(sa.Column("claim", sa.String(32)))
         batch.add_column(sa.Column("attempts", sa.Integer, nullable=False, server_default="0"))
+        batch.add_column(sa.Column("source_kind", sa.String(16)))
+        batch.add_column(sa.Column("original_sha256", sa.String(64)))
+        batch.add_column(sa.Column("source", sa.String(60)))
+        batch.add_column(sa.Column("ocr_pages", sa.JSON))
         batch.create_index("ix_documents_job_id", ["job_id"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("documents") as batch:
         batch.drop_index("ix_documents_job_id")
-        for column in ("attempts", "claim", "thread_id", "family_id", "similarity", "duplicate_kind", "duplicate_of",
+        for column in ("ocr_pages", "source", "original_sha256", "source_kind", "attempts", "claim", "thread_id", "family_id", "similarity", "duplicate_kind", "duplicate_of",
                        "doc_date", "text", "path", "seq", "job_id"):
             batch.drop_column(column)
         batch.drop_constraint("ck_documents_status", type_="check")
