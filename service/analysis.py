@@ -102,7 +102,7 @@ def analyse_document(sessions, data_dir, document_id: int) -> bool:
         document = session.get(Document, document_id)
         path = file_path(Path(data_dir), document.sha256)
     try:
-        pages, text, findings = _analyse(path)
+        pages, text, findings, read_by_ocr = _analyse(path)
         error = None
     except Exception as exc:  # any failure is shown on the document, never lost in a worker
         log.exception("analysis of document %s failed", document_id)
@@ -116,7 +116,7 @@ def analyse_document(sessions, data_dir, document_id: int) -> bool:
         else:
             for f in findings:
                 session.add(Finding(document_id=document_id, **f))
-            document.pages, document.text = pages, text
+            document.pages, document.text, document.ocr_pages = pages, text, read_by_ocr or None
             if document.doc_date is None:
                 from redaction.package.duplicates import document_date
 
@@ -127,9 +127,9 @@ def analyse_document(sessions, data_dir, document_id: int) -> bool:
     return error is None
 
 
-def _analyse(path) -> tuple[int, str, list[dict]]:
+def _analyse(path) -> tuple[int, str, list[dict], list[dict]]:
     from redaction.analyzer import get_engine
-    from redaction.pipeline import analyze_file
+    from redaction.pipeline import analyze_file, ocr_pages
 
     document, findings = analyze_file(path, get_engine())
     try:
@@ -149,7 +149,7 @@ def _analyse(path) -> tuple[int, str, list[dict]]:
                 "reason": f.reason,
                 "state": _STATE_OF_DECISION[f.decision.value],
             })
-        return len(document.pages), document.text, rows
+        return len(document.pages), document.text, rows, ocr_pages(document)
     finally:
         document.close()
 

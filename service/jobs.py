@@ -657,8 +657,15 @@ def inventory_rows(db, job: Job, folder: Path):
             row.status = "released"
             row.counts_per_ground = dict(item.result.get("counts_per_ground") or {})
             row.counts_per_entity = dict(item.result.get("counts_per_entity") or {})
-            if item.result.get("warnings"):
-                row.note = "; ".join(item.result["warnings"])
+            notes = list(item.result.get("warnings") or [])
+            read = [p for p in (document.ocr_pages or []) if p.get("confidence") is not None]
+            if read:
+                lowest = min(p["confidence"] for p in read)
+                notes.append(f"{len(read)} pagina('s) gelezen met tekstherkenning (OCR), laagste betrouwbaarheid "
+                             f"{lowest:.0f}%" + (": controleer de lakken" if lowest < _low_confidence() else ""))
+            if document.source:
+                notes.append(f"omgezet naar PDF uit {document.source}")
+            row.note = "; ".join(notes) or None
             files.append((f"documenten/{row.id} {_zip_name(name)}", folder / "documents" / f"{document.id}.pdf"))
         else:
             row.status = "failed"
@@ -666,6 +673,12 @@ def inventory_rows(db, job: Job, folder: Path):
             row.note = row.note or "the document was not analysed."
         rows.append(row)
     return rows, files
+
+
+def _low_confidence() -> float:
+    from redaction.ocr import LOW_CONFIDENCE
+
+    return LOW_CONFIDENCE
 
 
 def _file_type(name: str, status: str) -> str:

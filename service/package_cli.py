@@ -142,7 +142,8 @@ def _report_entry(row, document, item) -> dict:
              "grounds": row.grounds, "pages": row.pages, "counts_per_ground": row.counts_per_ground,
              "counts_per_entity": row.counts_per_entity, "duplicate_of": row.duplicate_of,
              "duplicate_kind": document.duplicate_kind, "similarity": document.similarity,
-             "family_id": row.family_id, "thread_id": row.thread_id, "note": row.note, "exit_code": 0}
+             "family_id": row.family_id, "thread_id": row.thread_id, "note": row.note,
+             "converted_from": document.source, "ocr_pages": document.ocr_pages or [], "exit_code": 0}
     if row.status == "failed":
         entry["exit_code"] = int((item.result or {}).get("exit_code", ExitCode.INPUT_FILE)) if item else \
             int(ExitCode.INPUT_FILE)

@@ -285,6 +285,19 @@ def audit(dossier_id: int):
 
 # --- reviewing a document --------------------------------------------------------------------------------
 
+def scan_state(document: Document, page: int, geometry: dict) -> dict:
+    """How a page without a text layer was read: ``scan`` is ``read`` (OCR, confident), ``doubtful`` (OCR
+    with low confidence), ``unread`` (nothing readable) or None for a text page; ``confidence`` (0-100)."""
+    from redaction.ocr import LOW_CONFIDENCE
+
+    confidence = next((p.get("confidence") for p in (document.ocr_pages or []) if p["page"] - 1 == page), None)
+    if geometry.get("has_text") is not False:
+        return {"scan": None, "confidence": confidence}
+    if confidence is None:
+        return {"scan": "unread", "confidence": None}
+    return {"scan": "read" if confidence >= LOW_CONFIDENCE else "doubtful", "confidence": confidence}
+
+
 def _groups(findings: list[Finding]):
     """Findings grouped by entity and text (a person's name once, with all its occurrences)."""
     groups: OrderedDict[tuple[str, str], list[Finding]] = OrderedDict()
@@ -301,6 +314,7 @@ def document(document_id: int):
     geometry = []
     if item.status == "ready":
         geometry = pages.page_geometry(current_app.config["DATA_DIR"], item.sha256)
+        geometry = [{**g, **scan_state(item, n, g)} for n, g in enumerate(geometry)]
     boxes: dict[int, list[dict]] = {}
     for finding in findings:
         spots = [(finding.page, finding.rects or [])] + [(p["page"], p["rects"]) for p in (finding.more_pages or [])]

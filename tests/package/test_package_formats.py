@@ -85,6 +85,14 @@ def test_every_format_is_converted_and_released(released):
         "mail.eml": "released", "mail.eml/notitie.pdf": "released", "mail.eml/brief.pdf": "duplicate",
         "notitie.docx": "released", "scan.png": "released"}, statuses
     assert "cannot be converted" in files["kapot.docx"]["note"]
+    # the report says what each file was converted from, and which pages OCR read, how well
+    assert files["notitie.docx"]["converted_from"] == "Word"
+    assert files["mail.eml"]["converted_from"] == "e-mail (EML)"
+    assert files["afspraak.msg"]["converted_from"] == "e-mail (MSG)"
+    assert files["scan.png"]["converted_from"] == "image (PNG)"
+    [page] = files["scan.png"]["ocr_pages"]
+    assert page["page"] == 1 and page["confidence"] > 70
+    assert "tekstherkenning" in files["scan.png"]["note"]
     for path, entry in files.items():
         if entry["status"] != "released":
             continue

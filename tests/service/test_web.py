@@ -741,8 +741,9 @@ def test_upload_of_a_non_pdf_through_the_form_stores_nothing(app, people, name, 
     assert parse(shown).select("table#documents") == []
 
 
-def test_a_scanned_page_is_flagged_on_the_review_page(app, people):
-    """A page without a text layer yields no findings; the reviewer is told to check it by hand."""
+def test_scanned_pages_are_read_by_ocr_and_an_unreadable_one_is_flagged(app, people):
+    """A scanned page is read by OCR (its names are found and the page says so); a page whose picture holds
+    no readable text is flagged: the reviewer must check it by hand."""
     import pymupdf
 
     from service_helpers import new_dossier
@@ -750,9 +751,12 @@ def test_a_scanned_page_is_flagged_on_the_review_page(app, people):
     source = pymupdf.open()
     page = source.new_page(width=300, height=200)
     page.insert_text((20, 50), "Jan de Vries, 06-12345678", fontsize=12)
-    picture = page.get_pixmap(dpi=72)
+    picture = page.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
     scanned = pymupdf.open()
     scanned.new_page(width=300, height=200).insert_image(pymupdf.Rect(0, 0, 300, 200), pixmap=picture)
+    grey = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 200, 100), False)
+    grey.set_rect(grey.irect, (190,))
+    scanned.new_page(width=300, height=200).insert_image(pymupdf.Rect(0, 0, 300, 200), pixmap=grey)
     text_page = scanned.new_page(width=300, height=200)
     text_page.insert_text((20, 50), "Gewone tekst zonder bijzonderheden.", fontsize=12)
     content = scanned.tobytes()
@@ -765,7 +769,10 @@ def test_a_scanned_page_is_flagged_on_the_review_page(app, people):
     assert response.status_code == 201, response.get_json()
     document_id = response.get_json()[0]["id"]
     assert wait_ready(app, document_id) == "ready"
+    findings = client.get(f"/api/v1/documents/{document_id}/findings", headers=auth(reviewer[1])).get_json()
+    assert {f["page"] for f in findings if "Vries" in f["text"] or "12345678" in f["text"]} == {0}
 
     html = login(app, reviewer[0]).get(f"/documents/{document_id}").get_data(as_text=True)
-    assert html.count('class="flash error scan-warning"') == 1  # on the scanned page only, not the text page
+    assert html.count('class="note ocr-note"') == 1  # the readable scan
+    assert html.count('class="flash error scan-warning"') == 1  # the grey picture, not the text page
     assert 'id="scan-pages"' in html
