@@ -335,9 +335,12 @@ def paths() -> dict:
         },
         f"{PREFIX}/dossiers/{{dossier_id}}/documents": {
             "post": operation(
-                "upload_documents", "Documents", "Upload PDF documents",
-                "Uploads one or more PDFs (the multipart field `file`, repeated for several files). Each file is "
-                "checked by its content: it must be a PDF that opens, without a password, with at least one "
+                "upload_documents", "Documents", "Upload documents",
+                "Uploads one or more documents (the multipart field `file`, repeated for several files): PDFs, "
+                "scans (PNG, JPEG, multi-page TIFF; read by OCR), Office files (DOCX, DOC, ODT, RTF, XLSX, XLS, "
+                "ODS, PPTX, PPT, ODP; converted by LibreOffice) and e-mails (EML, MSG; printed with their "
+                "headers, each attachment added as a document of the e-mail's family). Each file is checked by "
+                "its content: it must be (or convert to) a PDF that opens, without a password, with at least one "
                 "page and not more pages than the limit. If any file fails, nothing of the request is stored. "
                 "The documents are then analysed in the background: poll `GET /api/v1/documents/{id}` until "
                 "`status` is `ready` or `failed`. Written to the audit trail as `document.upload`.", EDITORS,
@@ -347,11 +350,12 @@ def paths() -> dict:
                                       "properties": {"id": {"type": "integer"},
                                                      "status": {"type": "string", "enum": list(DOCUMENT_STATUSES)}},
                                       "required": ["id", "status"]}}),
-                 "400": error("No file in the field `file`, or a file that is empty, damaged, encrypted or "
-                              "without pages."),
+                 "400": error("No file in the field `file`, or a file that is empty, damaged, encrypted, "
+                              "without pages, or cannot be converted to PDF."),
                  "413": error("The request is larger than the upload limit, or a file has more pages than the "
                               "page limit."),
-                 "415": error("A file is not a PDF (checked by its content, not its name).")},
+                 "415": error("A file is none of the accepted kinds (checked by its content, not its name)."),
+                 "503": error("A file needs a converter this server lacks (LibreOffice or Tesseract).")},
                 parameters=[DOSSIER_ID],
                 request_body={"required": True, "description": "The PDF files.", "content": {
                     "multipart/form-data": {

@@ -764,16 +764,19 @@ def test_encrypted_pdf_is_400(app, client, tokens, names):
     assert count(app, Document, Document.dossier_id == dossier_id) == 0
 
 
-def test_png_named_pdf_is_415(app, client, tokens, names):
+def test_the_content_decides_not_the_name(app, client, tokens, names):
+    """A GIF named .pdf is refused (415); a PNG named .pdf is taken for the scan it is."""
     from service.models import Document
 
-    png = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 8, 8), False).tobytes("png")
-    assert png.startswith(b"\x89PNG")
     dossier_id = new_dossier(client, tokens["officer"], names.values())
-    response = upload(client, tokens["officer"], dossier_id, ("x.pdf", png))
+    response = upload(client, tokens["officer"], dossier_id, ("x.pdf", b"GIF89a\x01\x00\x01\x00 an image"))
     assert is_error(response, 415)
     assert "x.pdf" in response.get_json()["error"]
     assert count(app, Document, Document.dossier_id == dossier_id) == 0
+    png = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 8, 8), False).tobytes("png")
+    response = upload(client, tokens["officer"], dossier_id, ("x.pdf", png))
+    assert response.status_code == 201, response.get_json()
+    assert count(app, Document, Document.dossier_id == dossier_id) == 1
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "..\\..\\windows\\win.pdf", "/etc/passwd.pdf"])
