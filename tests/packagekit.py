@@ -1507,10 +1507,10 @@ def make_package(folder: Path, n: int = 300, seed: int = 7, as_zip: Path | None 
         emit(path, variant, duplicate_of=orig.path, duplicate_kind="near")
 
     for k in range(counts["unsupported"]):
-        ext, magic = [(".docx", b"PK\x03\x04"), (".jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"),
-                      (".xlsx", b"PK\x03\x04"), (".msg", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
-                      (".docx", b"PK\x03\x04")][k % 5]
-        path = f"06 overig/{'foto' if ext == '.jpg' else 'bestand'}-{k + 1:04d}{ext}"
+        # kinds no converter takes (Office files, e-mails and scans are converted, see redaction.convert)
+        ext, magic = [(".dwg", b"AC1032"), (".gif", b"GIF89a"), (".mbox", b"From MAILER-DAEMON "),
+                      (".pst", b"!BDN"), (".dwg", b"AC1027")][k % 5]
+        path = f"06 overig/{'foto' if ext == '.gif' else 'bestand'}-{k + 1:04d}{ext}"
         files[path] = magic + rng.randbytes(rng.randrange(2000, 12000))
         plan.append(PlannedDocument(path, "unsupported", [], [], pages=0, title=""))
 
