@@ -131,7 +131,7 @@ def _tsv(image: bytes, dpi: int) -> str:
 # Tesseract's boxes hug the ink; a font's character boxes (which the release trims, so as not to touch the
 # next line) reach higher and lower. Word boxes get their line's height and this much more above and below
 # (shares of the line's height) and ``SIDE`` points at both ends, so that they are redacted like text.
-ABOVE, BELOW, SIDE = 0.22, 0.12, 0.6
+ABOVE, BELOW, SIDE = 0.22, 0.12, 1.5
 
 
 def _words(tsv: str, scale_x: float, scale_y: float, x0: float, y0: float) -> list[OcrWord]:
