@@ -15,7 +15,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN apt-get update \
  && apt-get install -y --no-install-recommends make \
       tesseract-ocr tesseract-ocr-nld \
-      libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
+      libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui fonts-liberation \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 woo
 
