@@ -45,6 +45,12 @@ def accept_package(db, user: User, dossier: Dossier, upload: FileStorage | None)
         if not zipfile.is_zipfile(tmp):
             raise ReviewError(415, f"The file {upload.filename or 'sent'!r} is not a ZIP file; send the package "
                                    "as one ZIP (single PDFs go to the documents upload).")
+        from redaction.package.unpack import Limits, PackageError, check_declared
+
+        try:
+            check_declared(tmp, current_app.config.get("PACKAGE_LIMITS") or Limits())
+        except PackageError as exc:
+            raise ReviewError(413, f"The package is refused: {exc}") from None
         stored = folder / f"{digest.hexdigest()}.zip"
         os.replace(tmp, stored)
     finally:

@@ -66,6 +66,23 @@ class Limits:
     max_depth: int = 3  # ZIP files inside the package's own ZIP (or folder), one inside the other
 
 
+def check_declared(source: str | os.PathLike, limits: Limits = Limits()) -> None:
+    """Refuse a ZIP at once (``PackageError``) when what its directory declares already passes the whole-
+    package limits: more names than ``max_files``, or more bytes than ``max_total_bytes``. Declared sizes
+    can lie low, so ``unpack`` still counts while reading; this is the early answer for an upload."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        raise PackageError(f"the ZIP file is damaged ({short_reason(exc)}); pack it again.") from exc
+    if len(members) > limits.max_files:
+        raise PackageError(f"the ZIP file holds {len(members)} files; the limit is {limits.max_files}.")
+    declared = sum(member.file_size for member in members)
+    if declared > limits.max_total_bytes:
+        raise PackageError(f"the ZIP file unpacks to {_amount(declared)}; the limit is "
+                           f"{_amount(limits.max_total_bytes)} (a zip bomb, or too big for one package).")
+
+
 @dataclass
 class Entry:
     """One file of the package.

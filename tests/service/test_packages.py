@@ -179,3 +179,22 @@ def test_a_zip_bomb_member_is_refused_and_listed_the_rest_goes_on(app, tokens, t
     bomb = by_path["diep/bom.zip/bom.txt"]
     assert bomb["status"] == "unsupported" and "ratio" in bomb["error"], bomb
     assert by_path["mails/mail-0001.pdf"]["status"] == "ready"
+
+
+def test_a_package_that_declares_too_much_is_refused_at_upload_and_not_stored(app, tokens, tmp_path):
+    from redaction.package import unpack
+
+    client = app.test_client()
+    dossier_id = new_dossier(client, tokens["officer"])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for n in range(3):
+            archive.writestr(f"nul-{n}.bin", b"\0" * (2 << 20))
+    app.config["PACKAGE_LIMITS"] = unpack.Limits(max_total_bytes=5 << 20)  # 6 MiB declared: too much
+    try:
+        response = send_package(client, tokens["officer"], dossier_id, buffer.getvalue())
+    finally:
+        app.config.pop("PACKAGE_LIMITS")
+    assert response.status_code == 413 and "unpacks to" in response.get_json()["error"]
+    assert client.get(f"/api/v1/dossiers/{dossier_id}/jobs", headers=auth(tokens["officer"])).get_json() == []
+    assert not list((app.config["DATA_DIR"] / "packages").glob(".upload-*"))
