@@ -68,7 +68,9 @@ _ESSENTIAL_HEADERS = ("From", "To", "Subject", "Date", "Message-ID")
 
 # What the standard library raises on header and payload values it cannot parse (mostly it records a
 # defect instead, but not always); none of them is a bug on our side.
-_PARSE_ERRORS = (email.errors.MessageError, ValueError, LookupError, IndexError, AttributeError, TypeError)
+# OverflowError: the standard library's date parser on an absurd year or zone offset.
+_PARSE_ERRORS = (email.errors.MessageError, ValueError, LookupError, IndexError, AttributeError, TypeError,
+                 OverflowError)
 
 _WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 _MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
@@ -460,8 +462,11 @@ def html_to_text(source: str) -> str:
     """The readable text of an HTML document: paragraphs separated by a blank line, line breaks kept,
     list items as ``- item``, a link as its text; no tags, scripts, styles or comments."""
     extractor = _TextExtractor()
-    extractor.feed(source)
-    extractor.close()
+    try:
+        extractor.feed(source)
+        extractor.close()
+    except AssertionError:  # html.parser gives up on some broken markup ("<![CDAT"): keep what it had
+        pass
     lines = [line.rstrip(" ") for line in "".join(extractor.parts).split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 

@@ -126,6 +126,9 @@ def unpack(source: str | os.PathLike, limits: Limits = Limits()) -> Iterator[Ent
         try:
             with open(path, "rb") as file:
                 is_zip = zipfile.is_zipfile(file)
+        except zipfile.BadZipFile as exc:  # e.g. the last part of a split (multi-disk) archive
+            raise PackageError(f"{path.name} is a damaged or split ZIP file ({short_reason(exc)}); pack the "
+                               "documents again as one ZIP file.") from None
         except OSError as exc:
             raise PackageError(f"{path.name} cannot be read ({short_reason(exc)}); check its permissions.") from None
         if is_zip:

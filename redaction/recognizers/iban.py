@@ -27,7 +27,9 @@ class NlIbanRecognizer(DutchPatternRecognizer):
     PATTERNS = [
         Pattern(
             "IBAN (met of zonder groepen van vier)",
-            r"(?<![A-Za-z0-9])[A-Z]{2}[ \u00a0]?\d{2}(?:[ \u00a0\n-]?[A-Za-z0-9]{1,30}){1,10}(?![A-Za-z0-9])",
+            # Possessive groups: a long run of letters and digits (a base64 blob, "NL00AAAA…") must fail at
+            # once instead of being split in every possible way (catastrophic backtracking).
+            r"(?<![A-Za-z0-9])[A-Z]{2}[ \u00a0]?\d{2}(?:[ \u00a0\n-]?[A-Za-z0-9]{1,30}+){1,10}+(?![A-Za-z0-9])",
             0.5,
         ),
     ]
