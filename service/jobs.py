@@ -398,7 +398,7 @@ def _plain_name(name: str) -> str:
 
 def _text_as_pdf(content: bytes, name: str) -> bytes:
     """A plain-text file as a PDF of its text, so that it is reviewed and released like every other document."""
-    from redaction.package.textpdf import text_to_pdf
+    from redaction.convert.typeset import text_to_pdf
 
     return text_to_pdf(content, title=name)
 

@@ -21,9 +21,6 @@ Contract:
 from __future__ import annotations
 
 import email.errors
-import functools
-import html
-import io
 import mimetypes
 import re
 import unicodedata
@@ -36,21 +33,13 @@ from email.parser import BytesParser
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pymupdf
 
 from ..errors import InputError, MissingDependency, short_reason
-from ..package.textpdf import decode
+from .typeset import STYLE, decode, markup, pdf_from_html
 
 __all__ = ["Attachment", "Email", "dutch_date", "email_kind", "email_to_pdf", "html_to_text", "read_email"]
 
 EML, MSG = "eml", "msg"
-
-A4 = pymupdf.paper_rect("a4")
-MARGIN = 56
-FONT_SIZE = 10
-# MuPDF's Story drops what does not fit of a word longer than a line (a long link): such words are broken
-# up beforehand into pieces that surely fit, measured in Helvetica (the Story's sans-serif) with room to spare.
-_PIECE_WIDTH = 0.9 * (A4.width - 2 * MARGIN)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound files: Outlook .msg, but also old Office files
 
@@ -484,47 +473,6 @@ def dutch_date(moment: datetime) -> str:
     return f"{_WEEKDAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year} {moment:%H:%M}"
 
 
-@functools.cache
-def _font() -> pymupdf.Font:
-    return pymupdf.Font("helv")
-
-
-def _char_width(ch: str) -> float:
-    font = _font()
-    code = ord(ch)
-    # A character Helvetica lacks comes from a fallback font: count it a full em wide, the widest there is.
-    return font.glyph_advance(code) * FONT_SIZE if font.has_glyph(code) else FONT_SIZE
-
-
-def _break_long_words(text: str) -> str:
-    """``text`` with every word too wide for a line split over lines of its own, nothing else changed."""
-
-    def pieces(match: re.Match[str]) -> str:
-        word = match.group()
-        if len(word) * FONT_SIZE <= _PIECE_WIDTH:  # no character is wider than an em: it fits
-            return word
-        lines, start, width = [], 0, 0.0
-        for i, ch in enumerate(word):
-            advance = _char_width(ch)
-            if width + advance > _PIECE_WIDTH and i > start:
-                lines.append(word[start:i])
-                start, width = i, 0.0
-            width += advance
-        lines.append(word[start:])
-        return "\n".join(lines)
-
-    return re.sub(r"\S+", pieces, text)
-
-
-def _markup(text: str) -> str:
-    """``text`` as Story HTML that prints it literally, long words broken up.
-
-    MuPDF's HTML reader decodes character references twice (``&amp;amp;`` prints ``&``, ``&amp;lt;``
-    prints ``<``), so the text is escaped twice: a body that reads ``&lt;b&gt;`` or ``&amp;`` prints as written.
-    """
-    return html.escape(html.escape(_break_long_words(text)))
-
-
 def _header_lines(message: Email) -> list[tuple[str, str]]:
     lines = [("Van", message.sender),
              ("Verzonden", dutch_date(message.date) if message.date else ""),
@@ -540,26 +488,8 @@ def _header_lines(message: Email) -> list[tuple[str, str]]:
 def email_to_pdf(message: Email, title: str = "") -> bytes:
     """The e-mail printed on A4 pages: the header block, a blank line, the body (lines wrapped, pages as
     needed). The PDF's title is ``title``, or the subject when ``title`` is empty."""
-    header = "".join(f'<p style="margin: 0"><b>{label}:</b> {_markup(_one_line(value)).replace(chr(10), "<br>")}</p>'
+    header = "".join(f'<p style="margin: 0"><b>{label}:</b> {markup(_one_line(value)).replace(chr(10), "<br>")}</p>'
                      for label, value in _header_lines(message))
-    body = _markup(_plain(message.body))
-    style = f"font-family: sans-serif; font-size: {FONT_SIZE}pt"
-    story = pymupdf.Story(html=f'<div style="{style}">{header}</div>'
-                               f'<pre style="{style}; white-space: pre-wrap">\n{body}</pre>')
-    buffer = io.BytesIO()
-    writer = pymupdf.DocumentWriter(buffer)
-    area = A4 + (MARGIN, MARGIN, -MARGIN, -MARGIN)
-    more = True
-    while more:
-        device = writer.begin_page(A4)
-        more, _ = story.place(area)
-        story.draw(device)
-        writer.end_page()
-    writer.close()
-    pdf = pymupdf.open("pdf", buffer.getvalue())
-    try:
-        pdf.set_metadata({"title": _one_line(title or message.subject), "producer": "woo-redact",
-                          "creator": "woo-redact"})
-        return pdf.tobytes(garbage=3, deflate=True)
-    finally:
-        pdf.close()
+    return pdf_from_html(f'<div style="{STYLE}">{header}</div>'
+                         f'<pre style="{STYLE}; white-space: pre-wrap">\n{markup(_plain(message.body))}</pre>',
+                         _one_line(title or message.subject))
