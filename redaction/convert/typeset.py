@@ -50,7 +50,7 @@ def pdf_from_html(markup_: str, title: str = "") -> bytes:
 
 def text_to_pdf(content: bytes, title: str = "") -> bytes:
     """A plain-text file typeset on A4 pages (lines wrapped, blank lines kept)."""
-    body = html.escape(decode(content).replace("\r\n", "\n").replace("\r", "\n"))
+    body = markup(decode(content).replace("\r\n", "\n").replace("\r", "\n"))
     return pdf_from_html(f'<pre style="{STYLE}; white-space: pre-wrap">{body}</pre>', title)
 
 
