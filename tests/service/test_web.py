@@ -10,10 +10,10 @@ import io
 import re
 import time
 import uuid
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from html_tree import parse
 from service_helpers import SAMPLE, auth, db_session
 from sqlalchemy import func, select
 
@@ -32,69 +32,6 @@ from service.users import add_user
 PASSWORD = "correct horse battery staple"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ANALYSIS_TIMEOUT = 180.0
-
-
-# --- a small HTML tree, enough for "tag#id" and "tag.class" lookups -----------------------------------------
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class Node:
-    def __init__(self, tag: str, attrs: dict, parent: Node | None):
-        self.tag, self.attrs, self.parent, self.children = tag, attrs, parent, []
-
-    @property
-    def classes(self) -> set[str]:
-        return set((self.attrs.get("class") or "").split())
-
-    def walk(self):
-        for child in self.children:
-            yield child
-            yield from child.walk()
-
-    def select(self, selector: str) -> list[Node]:
-        """``tag``, ``tag#id``, ``tag.class`` or ``tag[name=value]`` (one simple selector)."""
-        match = re.fullmatch(r"(\w+)?(?:#([\w-]+))?(?:\.([\w-]+))?(?:\[([\w-]+)=([^\]]*)\])?", selector)
-        assert match, selector
-        tag, id_, cls, attr, value = match.groups()
-        return [n for n in self.walk()
-                if (tag is None or n.tag == tag) and (id_ is None or n.attrs.get("id") == id_)
-                and (cls is None or cls in n.classes) and (attr is None or n.attrs.get(attr) == value)]
-
-    def one(self, selector: str) -> Node:
-        found = self.select(selector)
-        assert len(found) == 1, f"{selector}: {len(found)} elements"
-        return found[0]
-
-
-class _Builder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", {}, None)
-        self.current = self.root
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, {k: (v if v is not None else "") for k, v in attrs}, self.current)
-        self.current.children.append(node)
-        if tag not in VOID:
-            self.current = node
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Node(tag, {k: (v or "") for k, v in attrs}, self.current))
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        if node is not None and node.parent is not None:
-            self.current = node.parent
-
-
-def parse(response) -> Node:
-    builder = _Builder()
-    builder.feed(response.get_data(as_text=True))
-    builder.close()
-    return builder.root
 
 
 def csrf_of(response, form_selector: str | None = None) -> str:
@@ -745,7 +682,6 @@ def test_scanned_pages_are_read_by_ocr_and_an_unreadable_one_is_flagged(app, peo
     """A scanned page is read by OCR (its names are found and the page says so); a page whose picture holds
     no readable text is flagged: the reviewer must check it by hand."""
     import pymupdf
-
     from service_helpers import new_dossier
 
     source = pymupdf.open()
