@@ -147,12 +147,12 @@ def _pdf_with_high_object_number(path: Path, number: int) -> Path:
     return path
 
 
-@pytest.mark.xfail(strict=True, reason="redact_file's cleaning walks every xref number "
-                   "(redaction/render/release.py clean(): for xref in range(1, _xref_length(pdf))), so a 500-byte "
-                   "PDF with one object numbered 8000000 takes ~40 s")
 def test_redact_file_is_fast_with_a_high_object_number(tmp_path, engine):
     path = _pdf_with_high_object_number(tmp_path / "hoog.pdf", 8_000_000)
-    with time_limit(2.5):  # the same PDF with the catalog as object 5 takes well under a second
+    # Before, cleaning walked every object number and took ~40 s. What is left is MuPDF's own opening and
+    # saving of an 8-million-entry table (~1 s each); MuPDF allows no object number above 8,388,607, so this
+    # is about the worst such a file can do. The limit leaves room for a loaded machine.
+    with time_limit(10):
         result = redact_file(path, tmp_path / "uit.pdf", engine=engine)
     assert result.exit_code != 15, result.error
 

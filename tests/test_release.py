@@ -242,3 +242,36 @@ def test_every_rules_file_comes_from_the_folder_in_woo_redact_rules(tmp_path):
 
     assert decision(dict(os.environ)) == "redact"
     assert decision({**os.environ, "WOO_REDACT_RULES": str(rules)}) == "keep"
+
+
+def test_release_empties_javascript_actions_wherever_they_hang(tmp_path, engine):
+    """JavaScript can carry personal data (and run): a link's action, an outline item's action, the
+    document's open action and its /Names JavaScript tree are all emptied in the release."""
+    src = make_pdf(tmp_path / "in.pdf", LINES, bookmark="Inhoud")
+    with pymupdf.open(src) as doc:
+        def action(code: str) -> int:
+            xref = doc.get_new_xref()
+            doc.update_object(xref, f"<</Type/Action/S/JavaScript/JS({code})>>")
+            return xref
+        page = doc[0]
+        page.insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 300, 200, 320), "uri": "https://x.nl"})
+        link = next(x for x, kind, _ in page.annot_xrefs() if kind == pymupdf.PDF_ANNOT_LINK)
+        doc.xref_set_key(link, "A", f"{action('app.alert(1)')} 0 R")
+        outline = int(doc.xref_get_key(doc.pdf_catalog(), "Outlines")[1].split()[0])
+        item = int(doc.xref_get_key(outline, "First")[1].split()[0])
+        doc.xref_set_key(item, "A", f"{action('app.alert(2)')} 0 R")
+        doc.xref_set_key(doc.pdf_catalog(), "OpenAction", f"{action('app.alert(3)')} 0 R")
+        names = doc.get_new_xref()
+        doc.update_object(names, f"<</Names[(a) {action('app.alert(4)')} 0 R]>>")
+        doc.xref_set_key(doc.pdf_catalog(), "Names", f"<</JavaScript {names} 0 R>>")
+        doc.save(tmp_path / "js.pdf")
+    with pymupdf.open(tmp_path / "js.pdf") as doc:
+        sources = "".join(doc.xref_object(x) for x in range(1, doc.xref_length()))
+        assert all(f"app.alert\\({n}\\)" in sources for n in range(1, 5)), sources
+    out = tmp_path / "out.pdf"
+    result = redact_file(tmp_path / "js.pdf", out, terms=["Sanne Oudejans"], engine=engine)
+    assert result.status == "ok", result.error
+    with pymupdf.open(out) as doc:
+        sources = "".join(doc.xref_object(x) for x in range(1, doc.xref_length()))
+        assert "app.alert" not in sources
+        assert [entry[1] for entry in doc.get_toc()] == ["Inhoud"]  # the outline itself stays

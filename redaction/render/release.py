@@ -245,7 +245,7 @@ def clean(pdf: pymupdf.Document, redacted_texts: list[str]) -> None:
     except Exception:
         _drop(pdf, catalog, "OpenAction")
     _clean_outline(pdf, patterns)
-    for xref in range(1, _xref_length(pdf)):  # JavaScript actions anywhere (links, outline items)
+    for xref in _reachable(pdf):  # JavaScript actions anywhere (links, outline items)
         try:
             # A JavaScript action is /S /JavaScript by definition; one key per object keeps this cheap.
             if pdf.xref_get_key(xref, "S")[1] == "/JavaScript":
@@ -260,6 +260,32 @@ def clean(pdf: pymupdf.Document, redacted_texts: list[str]) -> None:
         pdf.del_xml_metadata()
     except Exception:
         pass
+
+
+_REFERENCE = re.compile(r"(\d+)\s+\d+\s+R\b")
+
+
+def _reachable(pdf: pymupdf.Document) -> list[int]:
+    """The object numbers reachable from the trailer: what the garbage-collecting save keeps.
+
+    Walking the references, not every number below ``xref_length``, keeps the cost to the objects that are
+    there: a tiny damaged file may declare an object numbered in the millions. A reference found inside a
+    string only adds an object to look at, never hides one."""
+    length = _xref_length(pdf)
+    seen: set[int] = set()
+    todo = [-1]  # the trailer
+    while todo:
+        xref = todo.pop()
+        try:
+            source = pdf.xref_object(xref, compressed=True)
+        except Exception:
+            continue
+        for match in _REFERENCE.finditer(source):
+            number = int(match.group(1))
+            if 0 < number < length and number not in seen:
+                seen.add(number)
+                todo.append(number)
+    return sorted(seen)
 
 
 def _xref_length(pdf: pymupdf.Document) -> int:
