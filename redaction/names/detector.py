@@ -34,6 +34,9 @@ _THING_ROLES = frozenset({"organisatie", "bedrijf", "onderneming", "instelling",
                           "bestand", "document", "regeling", "product", "dienst", "afdeling", "team", "locatie"})
 _NAME_LABEL = re.compile(r"naam(?: (?:van|v/d|de|het))*(?: [a-zà-ÿ-]+){1,2}")
 
+# Dutch abbreviations of "X en Y" (ministries and boards: IenW, JenV, BenW, OCenW): never a surname, although
+# they start with a capital and are not all capitals ("de minister van IenW").
+_EN_ABBREVIATION = re.compile(r"[A-Z]{1,3}en[A-Z]{1,3}")
 _ORG_SUFFIXES = ("bureau", "dienst", "bedrijf", "raad", "bank", "centrum", "instituut", "fonds", "kantoor",
                  "vereniging", "stichting", "inspectie", "autoriteit", "agentschap", "groep", "verband", "partners",
                  "ministerie", "gemeente", "provincie", "rechtbank", "commissie", "platform", "overleg", "loket",
@@ -198,7 +201,7 @@ class _Doc:
     def _is_bad(self, t: Tok) -> bool:
         if t.kind == "W" and self.d_shape(t):
             return t.low[2:] in self.lex.common_words
-        if t.kind != "W" or not t.cap or t.allcaps:
+        if t.kind != "W" or not t.cap or t.allcaps or _EN_ABBREVIATION.fullmatch(t.norm):
             return True
         low = t.low
         lex = self.lex

@@ -238,6 +238,17 @@ def test_things_that_are_not_names(rec, text):
     assert redacted(rec, text) == []
 
 
+@pytest.mark.parametrize("text", [
+    "Aan\nde staatssecretaris van IenW\nVan\nDG Mobiliteit",
+    "Het ministerie van JenV en de minister van IenW hebben overlegd.",
+    "Het college van BenW besloot op dinsdag.",
+])
+def test_x_en_y_abbreviations_are_not_names_not_even_kept_ones(rec, text):
+    # "van IenW" after a role was taken for a public official's name; a reviewer who redacted it then met
+    # the same letters elsewhere in the document
+    assert [text[r.start:r.end] for r in run(rec, text)] == []
+
+
 def test_consistency_short_forms(rec):
     text = ("Het concept is besproken met Sanne de Vries-Ouwehand.\n"
             "Later bevestigde S. de Vries-Ouwehand dat het klopt. De Vries-Ouwehand stuurt het door.\n"
