@@ -22,6 +22,11 @@ class DecisionKind(str, Enum):
 Rect = tuple[float, float, float, float]
 
 
+# The recognizer of a finding that redacts a place, not a text: an area a reviewer drew. Its text (what
+# happened to lie under the box) is not looked for elsewhere when a release is verified.
+AREA = "area"
+
+
 @dataclass
 class Finding:
     """One span of personal data (or a deliberate keep) in a document.

@@ -15,7 +15,7 @@ from .analyzer import Engine, get_engine
 from .atomic import write_atomic
 from .document import Document, open_document
 from .errors import DamagedInput, ExitCode, RedactionError, VerificationFailed
-from .findings import DecisionKind, Finding
+from .findings import AREA, DecisionKind, Finding
 from .render import ReleaseOptions, render_release, render_review, verify_release
 from .render.release import redaction_boxes
 from .render.text import render_text_release
@@ -179,7 +179,7 @@ def release_pdf(path: str | os.PathLike, out: Path, choose, password: str | None
                 chosen, kept_texts = choose(document)
                 chosen = [f for f in chosen if f.page is not None]
                 boxes = redaction_boxes(chosen, format_ground)
-                redacted_texts = [f.text for f in chosen]
+                redacted_texts = [f.text for f in chosen if f.recognizer != AREA]
                 try:
                     rasterised = render_release(document.pdf, boxes, redacted_texts, tmp, options, rasterise)
                 except DamagedInput as exc:

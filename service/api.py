@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, send_fi
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import exports, packages, review
+from . import consistency, exports, packages, review
 from .auth import db, may_see, require, visible_dossier_ids
 from .intake import accept_uploads
 from .models import AuditEvent, Document, Dossier, DossierMember, Finding, Job, User
@@ -361,12 +361,13 @@ def release_pdf(document: Document, force: bool):
 
     session = db()
     review.require_ready(document)
+    added = consistency.cover_for_release(session, current_app.config["DATA_DIR"], g.user, [document])
     open_count = review.undecided(session, document)
     if force and open_count and g.user.role != "admin":
         raise ReviewError(403, "Only an admin may force a release while suggestions are undecided.")
     blockers = []
     if open_count and not force:
-        blockers.append(f"{open_count} suggestions are still undecided")
+        blockers.append(f"{open_count} suggestions are still undecided" + (f" ({added})" if added else ""))
     if current_app.config["FOUR_EYES"] and review.valid_approval(session, document) is None:
         blockers.append("a second reviewer has not approved the decisions (four-eyes)")
     if blockers:
@@ -378,6 +379,10 @@ def release_pdf(document: Document, force: bool):
     except RedactionError as exc:
         # the engine names the file by its path; the caller knows it by its name
         reason = str(exc).replace(str(file_path(current_app.config["DATA_DIR"], document.sha256)), document.filename)
+        readable = getattr(getattr(exc, "report", None), "readable", None) or getattr(exc, "readable", None)
+        if readable:  # the reviewer may see the text; the engine's own message never names it
+            text, where = readable[0]
+            reason += f" (the redacted text '{text}' can still be read in {where})"
         audit(session, g.user, document.dossier_id, "document.release_failed", None,
               {"document": document.id, "error": reason})
         session.commit()

@@ -13,11 +13,13 @@ Two rules, both idempotent:
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import Decision, Document, Finding
-from .review import normalised
+from .review import drawn, normalised
 
 # Identifying in any context. Dates of birth are left out on purpose: the same date elsewhere is usually
 # a meeting or a letter's date, not somebody's birthday.
@@ -99,6 +101,85 @@ def add_occurrences(db: Session, data_dir, dossier_id: int, documents: list[Docu
             added += 1
     db.flush()
     return added
+
+
+def cover_redacted(db: Session, data_dir, document: Document) -> list[Finding]:
+    """Make a suggestion of every place in ``document`` where a text it redacts (accepted or suggested)
+    stands readable without a finding of its own; returns the findings added.
+
+    A release must never show a text it blacks out elsewhere, so its verifier refuses one that does. A
+    reviewer who redacts a text the engine left alone elsewhere ("van IenW" accepted at one place, unflagged
+    in "ministerie van IenW" two lines on) would otherwise meet a 422. The places are found as the verifier
+    reads them: the whole text as a word, also inside a longer name ("Soekhlal" in "Soekhlal-Jansen"). A
+    place inside another finding, whatever its state, is decided already and left alone."""
+    from redaction.document import locate
+    from redaction.findings import DecisionKind, Finding as EngineFinding
+    from redaction.render.verify import EDGES, READABLE_MIN_CHARS
+    from redaction.steps import SearchIndex
+
+    from .analysis import stored_boxes
+    from .storage import file_path
+
+    if not document.text or document.status != "ready":
+        return []
+    sources: dict[str, Finding] = {}
+    for finding in sorted(document.findings, key=lambda f: f.id):
+        if finding.state in ("accepted", "suggested") and finding.page is not None and not drawn(finding) \
+                and len(re.findall(r"\w", finding.text)) >= READABLE_MIN_CHARS:
+            needle = EDGES.sub("", SearchIndex.normalise(finding.text))
+            if needle:
+                sources.setdefault(needle, finding)
+    if not sources:
+        return []
+    covered = [(f.start, f.end) for f in document.findings if f.start is not None]
+    index = SearchIndex(document.text)
+    hits = []
+    for needle, source in sources.items():
+        pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
+        for norm, offsets in index.variants:
+            for match in pattern.finditer(norm):
+                start, end = offsets[match.start()], offsets[match.end() - 1] + 1
+                if any(start < e and s < end for s, e in covered):
+                    continue
+                covered.append((start, end))
+                hits.append(EngineFinding(
+                    entity=source.entity, text=document.text[start:end], start=start, end=end, score=1.0,
+                    recognizer=PROPAGATED, ground=source.ground, decision=DecisionKind.REDACT,
+                    reason=f"elders in dit document gelakt (bevinding {source.id})"))
+    if not hits:
+        return []
+    _locate(document, hits, data_dir, file_path, locate)
+    added = []
+    for hit in hits:
+        if hit.page is None:
+            continue
+        row = Finding(document_id=document.id, key=hit.id, entity=hit.entity, text=hit.text, start=hit.start,
+                      end=hit.end, page=hit.page, **stored_boxes(hit), ground=hit.ground, score=1.0,
+                      recognizer=PROPAGATED, reason=hit.reason, state="suggested")
+        db.add(row)
+        added.append(row)
+    db.flush()
+    return added
+
+
+def cover_for_release(db: Session, data_dir, user, documents: list[Document]) -> str | None:
+    """Before a release: ``cover_redacted`` on each of ``documents``, with an audit event per suggestion
+    added. Returns a sentence naming what was added (for the 409 that follows), or ``None``."""
+    from .review import audit
+
+    added = []
+    for document in documents:
+        for row in cover_redacted(db, data_dir, document):
+            audit(db, user, document.dossier_id, "finding.suggested", None,
+                  {"finding": row.id, "document": document.id, "page": row.page, "reason": row.reason})
+            added.append((document, row))
+    if not added:
+        return None
+    db.commit()
+    shown = ", ".join(f"'{row.text}' ({document.filename}, page {row.page + 1})" for document, row in added[:5])
+    more = f" and {len(added) - 5} more" if len(added) > 5 else ""
+    return (f"{len(added)} places where a redacted text also stands without a decision were added as suggestions: "
+            f"{shown}{more}")
 
 
 def _locate(document: Document, hits, data_dir, file_path, locate) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from redaction.findings import DecisionKind
+from redaction.findings import AREA, DecisionKind
 from redaction.findings import Finding as EngineFinding
 
 from .models import Document, Finding
+from .review import drawn
 from .storage import file_path
 
 _KIND_OF_STATE = {
@@ -28,7 +29,7 @@ def engine_finding(row: Finding) -> EngineFinding:
     """A stored finding as the engine's dataclass (its boxes are in PDF points of its pages)."""
     return EngineFinding(
         entity=row.entity, text=row.text, start=row.start or 0, end=row.end or 0, score=row.score or 1.0,
-        recognizer=row.recognizer or "", reason=row.reason or "", ground=row.ground,
+        recognizer=AREA if drawn(row) else row.recognizer or "", reason=row.reason or "", ground=row.ground,
         decision=_KIND_OF_STATE[row.state], page=row.page,
         rects=[tuple(r) for r in (row.rects or [])],
         extra_pages=[(p["page"], [tuple(r) for r in p["rects"]]) for p in (row.more_pages or [])],

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from . import review
+from . import consistency, review
 from .app import place
 from .jobs import new_package_job, new_release_job, progress, release_zip_path
 from .models import Decision, Document, Dossier, Finding, Job, User
@@ -107,13 +107,14 @@ def release_package(db, user: User, dossier: Dossier, force: bool) -> tuple[Job,
     ready = list(db.scalars(select(Document).where(Document.dossier_id == dossier.id, Document.status == "ready")))
     if not ready:
         raise ReviewError(409, "This dossier has no analysed document to release.")
+    added = consistency.cover_for_release(db, current_app.config["DATA_DIR"], user, ready)
     open_count = db.scalar(select(func.count()).select_from(Finding).join(Document).where(
         Document.dossier_id == dossier.id, Document.status == "ready", Finding.state == "suggested"))
     if force and open_count and user.role != "admin":
         raise ReviewError(403, "Only an admin may force a release while suggestions are undecided.")
     blockers = []
     if open_count and not force:
-        blockers.append(f"{open_count} suggestions are still undecided")
+        blockers.append(f"{open_count} suggestions are still undecided" + (f" ({added})" if added else ""))
     if current_app.config["FOUR_EYES"]:
         missing = sum(1 for d in ready if review.valid_approval(db, d) is None)
         if missing:

@@ -20,6 +20,12 @@ from .storage import file_path
 STATE_OF_DECISION = {"accept": "accepted", "reject": "rejected"}
 MANUAL = "MANUAL"
 MANUAL_GROUND = "5.1.2e"  # privacy: what a drawn box is for unless the reviewer picks another ground
+DRAWN_REASON = "handmatig gelakt"
+
+
+def drawn(finding: Finding) -> bool:
+    """A rectangle a reviewer drew: it redacts its place, not every occurrence of the text under it."""
+    return finding.recognizer == "manual" and (finding.reason or "").startswith(DRAWN_REASON)
 MIN_RECT_SIZE = 1.0  # points
 
 
@@ -175,7 +181,7 @@ def add_manual_rect(db: Session, user: User, document: Document, data_dir, page:
         raise ReviewError(400, "The rectangle lies outside the page or is too small.")
     finding = Finding(document_id=document.id, entity=MANUAL, text=span.text, start=span.start, end=span.end,
                       page=page, rects=span.rects, ground=ground, score=1.0, recognizer="manual",
-                      reason="handmatig gelakt" + (f": {comment}" if comment else ""), state="accepted",
+                      reason=DRAWN_REASON + (f": {comment}" if comment else ""), state="accepted",
                       created_by=user.id)
     _store_manual(db, user, document, [finding], {"page": page, "rect": [x0, y0, x1, y1], "words": words})
     return finding

@@ -10,7 +10,7 @@ from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
 from ..errors import VerificationFailed
 from ..findings import Finding
-from .verify import normalise
+from .verify import still_readable
 
 _ANONYMIZER: AnonymizerEngine | None = None
 
@@ -29,12 +29,11 @@ def render_text_release(text: str, chosen: list[Finding], out: Path, format_grou
         code = format_ground(finding.ground) if finding.ground else "gelakt"
         operators[kind] = OperatorConfig("replace", {"new_value": f"[{code}]"})
     released = _ANONYMIZER.anonymize(text=text, analyzer_results=results, operators=operators).text
-    kept = {normalise(t) for t in kept_texts}
-    haystack = normalise(released)
-    for finding in chosen:
-        needle = normalise(finding.text)
-        if len(needle) >= 4 and needle not in kept and needle in haystack:
-            raise VerificationFailed("a redacted text is still in the released text; no release file was written, "
+    readable = still_readable([f.text for f in chosen], kept_texts, [("the text", released)])
+    if readable:
+        failure = VerificationFailed("a redacted text is still in the released text; no release file was written, "
                                      "review this document by hand.")
+        failure.readable = readable
+        raise failure
     out.write_text(released, encoding="utf-8")
     return released

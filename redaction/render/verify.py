@@ -20,6 +20,9 @@ import pymupdf
 
 from .release import Box
 
+# A redacted text shorter than this (in letters and digits) is not looked for elsewhere: "Jan" or "Bos" is
+# too often an ordinary word.
+READABLE_MIN_CHARS = 4
 _VERIFY_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES
 _JOIN_BREAKS = re.compile(r"([-./@])[ \t]*\n\s*")
 _SPACE = re.compile(r"\s+")
@@ -33,10 +36,21 @@ class VerifyReport:
     # may be retried by rasterising the page. Any other problem has no known place and is final.
     box_pages: set[int] = field(default_factory=set)
     other_problems: int = 0
+    # (normalised text, first place) of each redacted text still readable outside the kept texts
+    readable: list[tuple[str, str]] = field(default_factory=list)
 
 
 def normalise(text: str) -> str:
     return _SPACE.sub(" ", _JOIN_BREAKS.sub(r"\1", text)).strip().casefold()
+
+
+EDGES = re.compile(r"^\W+|\W+$")
+
+
+def core(text: str) -> str:
+    """``text`` normalised, without the punctuation at its ends: a box drawn over "Zeewolde," redacts the
+    place name, which may stand elsewhere without the comma."""
+    return EDGES.sub("", normalise(text))
 
 
 def _word_pattern(text: str) -> re.Pattern[str]:
@@ -46,6 +60,7 @@ def _word_pattern(text: str) -> re.Pattern[str]:
 def verify_release(path: Path, boxes: list[Box], redacted_texts: list[str], kept_texts: list[str] = (),
                    password: str | None = None, pages: int | None = None) -> VerifyReport:
     problems: list[str] = []
+    readable: list[tuple[str, str]] = []
     try:
         pdf = pymupdf.open(str(path))
     except Exception as exc:
@@ -93,24 +108,42 @@ def verify_release(path: Path, boxes: list[Box], redacted_texts: list[str], kept
             places.append(("the embedded files", " ".join(pdf.embfile_names())))
         except Exception:
             pass
-        kept = {normalise(t) for t in kept_texts}
-        normalised = [(where, normalise(text)) for where, text in places]
-        everything = "\n".join(text for _, text in normalised)
-        for text in sorted({normalise(t) for t in redacted_texts}):
-            if len(re.findall(r"\w", text)) < 4 or text in kept or text not in everything:
-                continue
-            pattern = _word_pattern(text)
-            for where, haystack in normalised:
-                if pattern.search(haystack):
-                    problems.append(f"redacted text is still readable in {where}")
-                    break
+        readable = still_readable(redacted_texts, kept_texts, places)
+        problems += [f"redacted text is still readable in {where}" for _, where in readable]
     except Exception as exc:
         problems.append(f"the release file cannot be read back ({type(exc).__name__})")
         box_pages = set()
     finally:
         pdf.close()
     other = sum(1 for p in problems if "still under redaction boxes" not in p)
-    return VerifyReport(not problems, problems, box_pages, other)
+    return VerifyReport(not problems, problems, box_pages, other, readable)
+
+
+def still_readable(redacted_texts, kept_texts, places: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(text, where)`` for each redacted text (of at least four letters or digits) that can still be read
+    as a word in one of ``places`` (``(where, text)`` pairs), with its first place.
+
+    The places where a text was deliberately kept visible do not count: every occurrence of a kept text is
+    masked first. So a minister who shares a surname with a redacted civil servant, or a name kept in
+    "R. Soekhlal" while "Soekhlal" is redacted elsewhere, is not a leak; the same surname standing on its
+    own anywhere else is."""
+    kept = sorted({k for k in map(core, kept_texts) if k}, key=len, reverse=True)
+    mask = re.compile("|".join(rf"(?<!\w){re.escape(k)}(?!\w)" for k in kept)) if kept else None
+    normalised = []
+    for where, text in places:
+        text = normalise(text)
+        normalised.append((where, mask.sub("\x00", text) if mask else text))
+    everything = "\n".join(text for _, text in normalised)
+    found = []
+    for text in sorted({core(t) for t in redacted_texts}):
+        if len(re.findall(r"\w", text)) < READABLE_MIN_CHARS or text not in everything:
+            continue
+        pattern = _word_pattern(text)
+        for where, haystack in normalised:
+            if pattern.search(haystack):
+                found.append((text, where))
+                break
+    return found
 
 
 def _text_in_boxes(number: int, words: list, boxes: list[Box], codes: set[str]) -> list[str]:
