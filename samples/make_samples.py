@@ -64,7 +64,10 @@ medewerker Burgerzaken
 def write(name: str, text: str, author: str) -> None:
     doc = pymupdf.open()
     page = doc.new_page(width=595.28, height=841.89)
-    page.insert_textbox(pymupdf.Rect(72, 72, 523, 800), text, fontsize=10.5, fontname="helv")
+    # MuPDF's own Helvetica, embedded with its Unicode glyphs: the plain "helv" is a base-14 font in
+    # WinAnsi encoding, which prints "Wiśniewska" as "Wi?niewska".
+    page.insert_font(fontname="helvu", fontbuffer=pymupdf.Font("helv").buffer)
+    page.insert_textbox(pymupdf.Rect(72, 72, 523, 800), text, fontsize=10.5, fontname="helvu")
     doc.set_metadata({"author": author, "title": name, "producer": "woo-redact samples"})
     doc.save(str(HERE / f"{name}.pdf"), garbage=4, deflate=True)
 
