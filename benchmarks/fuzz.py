@@ -15,6 +15,9 @@ Each target feeds damaged or hostile inputs to one entry point and checks its co
   ``redaction.package.unpack.unpack`` raises only ``PackageError``.
 * ``eml``  mutated e-mails (MIME structure, encoded words, charsets) -> ``read_email(data, "eml")`` raises
   only ``InputError``.
+* ``properties`` the Hypothesis properties of ``tests/test_properties.py`` (any text, BSN with and without
+  a valid elfproef, IBAN, e-mail, mobile numbers, damaged PDFs), each run with fresh seeds; Hypothesis
+  shrinks a failing input to a smallest example, which the finding shows.
 
 A call that takes longer than ``--timeout`` seconds (default 10) is a finding too (``signal.setitimer``
 in the main thread; a hang inside C code that never returns to Python is caught by ``faulthandler``,
@@ -25,7 +28,7 @@ Run (from the repository root)::
 
     .venv/bin/python benchmarks/fuzz.py --seconds 60 --target all [--seed 1] [--out DIR]
 
-Mutation is plain seeded random (``random.Random(seed)``): the same seed and case count give the same
+Mutation (the first four targets) is plain seeded random (``random.Random(seed)``): the same seed and case count give the same
 inputs. Per target the run prints the cases run and the findings (exception type, where it was raised,
 a short repr of the input and the file it was saved to). The exit code is 1 when anything was found.
 Minimal reproducers of the findings belong in ``tests/test_fuzz_regressions.py``.
@@ -473,7 +476,38 @@ def fuzz_eml(fz: Fuzzer, seconds: float, work: Path) -> None:
             fz.run("eml-print", data, print_it, ())
 
 
-TARGETS = {"pdf": fuzz_pdf, "text": fuzz_text, "zip": fuzz_zip, "eml": fuzz_eml}
+# --- properties --------------------------------------------------------------------------------------------
+
+def fuzz_properties(fz: Fuzzer, seconds: float, work: Path) -> None:
+    """The Hypothesis properties of ``tests/test_properties.py`` (recognizers, PDF intake), each run again
+    and again with a fresh seed and the ``fuzz`` profile until the time is up. A failure is recorded with
+    Hypothesis's shrunk falsifying example; the case's input file names the property and the seed, which
+    reproduce it (``hypothesis.seed``)."""
+    os.environ["WOO_REDACT_HYPOTHESIS_PROFILE"] = "fuzz"
+    import test_properties
+    from hypothesis import seed as with_seed
+
+    tests = [(name, getattr(test_properties, name)) for name in sorted(dir(test_properties))
+             if name.startswith("test_")]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for name, test in tests:
+            if time.monotonic() >= deadline:
+                break
+            number = fz.rng.getrandbits(32)
+
+            def call(test=test, number=number):
+                try:
+                    with_seed(number)(test)()
+                except Exception as exc:  # a property failed: report Hypothesis's smallest example
+                    notes = " ".join(getattr(exc, "__notes__", []))
+                    return f"{type(exc).__name__}: {str(exc)[:160]} {notes[:400]}"
+                return None
+
+            fz.run("properties", f"{name} seed={number}", call, ())
+
+
+TARGETS = {"pdf": fuzz_pdf, "text": fuzz_text, "zip": fuzz_zip, "eml": fuzz_eml, "properties": fuzz_properties}
 
 
 def main(argv: list[str] | None = None) -> int:
