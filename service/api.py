@@ -459,11 +459,25 @@ def list_jobs(dossier_id: int):
     return jsonify([packages.job_json(db(), j) for j in jobs])
 
 
+@api.post("/dossiers/<int:dossier_id>/release.zip")
+@require()
+def make_release_zip(dossier_id: int):
+    """Start the job that makes the release ZIP (202), or name the one that is running or done (200)."""
+    dossier = visible_dossier(dossier_id)
+    body = request.get_json(silent=True) or {}
+    force = truthy(request.args.get("force")) or body.get("force") is True
+    job, path = packages.release_package(db(), g.user, dossier, force)
+    response = jsonify(job=packages.job_json(db(), job))
+    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+    return response, 200 if path is not None else 202
+
+
 @api.get("/dossiers/<int:dossier_id>/release.zip")
 @require()
 def get_release_zip(dossier_id: int):
+    """The release ZIP made for the current decisions; 202 while its job runs, 409 when none was asked for."""
     dossier = visible_dossier(dossier_id)
-    job, path = packages.release_package(db(), g.user, dossier, truthy(request.args.get("force")))
+    job, path = packages.release_package(db(), g.user, dossier, truthy(request.args.get("force")), start=False)
     if path is None:
         response = jsonify(job=packages.job_json(db(), job))
         response.headers["Location"] = f"/api/v1/jobs/{job.id}"

@@ -62,6 +62,18 @@ def roles_text(roles: tuple[str, ...]) -> str:
     return "Only the roles " + " and ".join(roles) + "; any other role gets 403."
 
 
+FORCE = {"name": "force", "in": "query", "required": False,
+         "description": "`1`, `true`, `yes` or `ja` to release while suggestions are undecided (admins only); "
+                        "they are then redacted.",
+         "schema": {"type": "string"}}
+ZIP_REFUSALS = {
+    "403": error("`force` was sent by a user who is not an admin while suggestions are undecided."),
+    "409": error("A package is still being processed, documents are still being analysed, there is nothing to "
+                 "release, suggestions are undecided (without `force`), approvals are missing (four-eyes), or "
+                 "(GET) no ZIP was asked for since the decisions last changed."),
+}
+
+
 def operation(operation_id: str, tag: str, summary: str, description: str, roles: tuple[str, ...],
               responses: dict, *, parameters: list | None = None, request_body: dict | None = None,
               visible: bool = True, writes: bool = False) -> dict:
@@ -606,31 +618,38 @@ def paths() -> dict:
                 {"200": ok("The job.", ref("Job"))}, parameters=[path_id("job_id", "job")]),
         },
         f"{PREFIX}/dossiers/{{dossier_id}}/release.zip": {
+            "post": operation(
+                "make_release_zip", "Packages", "Make the dossier's release package (ZIP)",
+                "Starts the job that makes the release of the whole dossier as one ZIP: a verified release PDF "
+                "of every analysed document (`documenten/`), the inventory list (`inventarislijst.csv`, "
+                "`inventarislijst.xlsx`: ID, Document, File type, Datum, Beoordeling, Beoordelingsgrond, "
+                "Toelichting, Family ID, Email Thread ID, Gerelateerd ID, Publieke link, Zaaknummer, Opgeschort) "
+                "and a report (`rapport.html`). Duplicates and unsupported files are listed, not released. The "
+                "same rules as for a document's release apply: refused while suggestions are undecided (an "
+                "admin may `force`, the suggestions are then redacted), and, with four-eyes review, without "
+                "approvals. Every place where a redacted text stands without a decision first becomes a "
+                "suggestion (named in the 409). Written to the audit trail as `package.release`.", ANY_ROLE,
+                {"200": ok("A job made the ZIP for the current decisions already; download it with GET.",
+                           {"type": "object", "properties": {"job": ref("Job")}, "required": ["job"]}),
+                 "202": ok("The job was started (or was running); poll it (also in the `Location` header), "
+                           "then download the ZIP with GET.",
+                           {"type": "object", "properties": {"job": ref("Job")}, "required": ["job"]}),
+                 **ZIP_REFUSALS},
+                parameters=[DOSSIER_ID, FORCE],
+                request_body={"required": False, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"force": {"type": "boolean"}}}}}},
+                writes=True),
             "get": operation(
-                "get_release_zip", "Packages", "The dossier's release package (ZIP)",
-                "The release of the whole dossier as one ZIP: a verified release PDF of every analysed document "
-                "(`documenten/`), the inventory list (`inventarislijst.csv`, `inventarislijst.xlsx`: ID, "
-                "Document, File type, Datum, Beoordeling, Beoordelingsgrond, Toelichting, Family ID, Email "
-                "Thread ID, Gerelateerd ID, Publieke link, Zaaknummer, Opgeschort) and a report "
-                "(`rapport.html`). Duplicates and unsupported files are listed, not released. The ZIP is made by "
-                "a job: while it is being made (or when decisions changed since) the answer is 202 with the job; "
-                "ask again when it is done. The same rules as for a document's release apply: refused while "
-                "suggestions are undecided (an admin may `force`, the suggestions are then redacted), and, with "
-                "four-eyes review, without approvals. Written to the audit trail as `package.release`.", ANY_ROLE,
+                "get_release_zip", "Packages", "Download the dossier's release package (ZIP)",
+                "The ZIP made (by POST) for the current decisions. A GET never starts a job: 202 while the job "
+                "runs, 409 when none was asked for since the decisions last changed.", ANY_ROLE,
                 {"200": {"description": "The ZIP, as a download.",
                          "content": {"application/zip": {"schema": {"type": "string",
                                                                      "contentMediaType": "application/zip"}}}},
                  "202": ok("The ZIP is being made; poll the job (also in the `Location` header).",
                            {"type": "object", "properties": {"job": ref("Job")}, "required": ["job"]}),
-                 "403": error("`force` was sent by a user who is not an admin while suggestions are undecided."),
-                 "409": error("A package is still being processed, documents are still being analysed, there is "
-                              "nothing to release, suggestions are undecided (without `force`), or approvals "
-                              "are missing (four-eyes).")},
-                parameters=[DOSSIER_ID,
-                            {"name": "force", "in": "query", "required": False,
-                             "description": "`1`, `true`, `yes` or `ja` to release while suggestions are "
-                                            "undecided (admins only); they are then redacted.",
-                             "schema": {"type": "string"}}]),
+                 **ZIP_REFUSALS},
+                parameters=[DOSSIER_ID, FORCE]),
         },
     }
 

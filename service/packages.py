@@ -93,10 +93,16 @@ def release_fingerprint(db, dossier: Dossier, force: bool) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def release_package(db, user: User, dossier: Dossier, force: bool) -> tuple[Job, Path | None]:
+class NotMade(ReviewError):
+    """No release ZIP was made (or is being made) for the dossier's current decisions."""
+
+
+def release_package(db, user: User, dossier: Dossier, force: bool, start: bool = True) -> tuple[Job, Path | None]:
     """The dossier's release ZIP: the finished job and its file when it is up to date, else the job that
-    makes it (started now, or already under way). Refused (409) while documents are still analysed or
-    suggestions are open (an admin may force: they are then redacted), or without four-eyes approvals."""
+    makes it (already under way, or with ``start`` started now; without ``start``, ``NotMade``). Refused
+    (409) while documents are still analysed or suggestions are open (an admin may force: they are then
+    redacted), or without four-eyes approvals. Only ``start`` changes anything: a download (a GET) never
+    starts work or adds suggestions."""
     if db.scalar(select(func.count()).select_from(Job).where(Job.dossier_id == dossier.id, Job.kind == "package",
                                                              Job.status.in_(("queued", "running")))):
         raise ReviewError(409, "A package is still being processed in this dossier; wait for its job to finish.")
@@ -107,7 +113,7 @@ def release_package(db, user: User, dossier: Dossier, force: bool) -> tuple[Job,
     ready = list(db.scalars(select(Document).where(Document.dossier_id == dossier.id, Document.status == "ready")))
     if not ready:
         raise ReviewError(409, "This dossier has no analysed document to release.")
-    added = consistency.cover_for_release(db, current_app.config["DATA_DIR"], user, ready)
+    added = consistency.cover_for_release(db, current_app.config["DATA_DIR"], user, ready) if start else None
     open_count = db.scalar(select(func.count()).select_from(Finding).join(Document).where(
         Document.dossier_id == dossier.id, Document.status == "ready", Finding.state == "suggested"))
     if force and open_count and user.role != "admin":
@@ -132,6 +138,9 @@ def release_package(db, user: User, dossier: Dossier, force: bool) -> tuple[Job,
             return job, path
         if job.status in ("queued", "running"):
             return job, None
+    if not start:
+        raise NotMade(409, "No release package has been made for the current decisions; ask for one with POST "
+                           "(the dossier page's button).")
     job = new_release_job(db, dossier, force=forced, user_id=user.id, options={"fingerprint": mark})
     audit(db, user, dossier.id, "package.release", None,
           {"job": job.id, "forced": forced, "undecided_redacted": open_count if forced else 0})

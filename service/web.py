@@ -240,20 +240,42 @@ def upload_package(dossier_id: int):
 csrf.exempt(upload_package)
 
 
-@web.get("/dossiers/<int:dossier_id>/release.zip")
+@web.post("/dossiers/<int:dossier_id>/release.zip")
 @require()
-def release_zip(dossier_id: int):
-    """The dossier's release package: the ZIP when it is up to date, else its job is started (or already
-    runs) and the dossier page shows its progress. An admin may force it while suggestions are open."""
+def make_release_zip(dossier_id: int):
+    """Start the job that makes the release package (the dossier page shows its progress), or download it
+    when it is already made for the current decisions. An admin may force it while suggestions are open."""
     item = api_views.visible_dossier(dossier_id)
     try:
-        _, path = packages.release_package(db(), g.user, item, api_views.truthy(request.args.get("force")))
+        _, path = packages.release_package(db(), g.user, item, request.form.get("force") == "1")
     except ReviewError as exc:
         db().rollback()
         flash(f"Geen releasepakket gemaakt: {exc.message}", "error")
         return redirect(url_for("web.dossier", dossier_id=item.id))
+    if path is not None:
+        return redirect(url_for("web.release_zip", dossier_id=item.id, force=request.form.get("force") or None))
+    flash("Het releasepakket wordt gemaakt; ververs deze pagina tot de taak klaar is.", "ok")
+    return back_to("web.dossier", "taken", dossier_id=item.id)
+
+
+@web.get("/dossiers/<int:dossier_id>/release.zip")
+@require()
+def release_zip(dossier_id: int):
+    """Download the release package made for the current decisions. A GET never starts the job: a link
+    on another site cannot make the service work (the button on the dossier page is a form)."""
+    item = api_views.visible_dossier(dossier_id)
+    try:
+        _, path = packages.release_package(db(), g.user, item, api_views.truthy(request.args.get("force")),
+                                           start=False)
+    except packages.NotMade:
+        flash("Er is nog geen releasepakket voor de huidige besluiten; maak het met de knop.", "error")
+        return back_to("web.dossier", "release", dossier_id=item.id)
+    except ReviewError as exc:
+        db().rollback()
+        flash(f"Geen releasepakket: {exc.message}", "error")
+        return redirect(url_for("web.dossier", dossier_id=item.id))
     if path is None:
-        flash("Het releasepakket wordt gemaakt; ververs deze pagina tot de taak klaar is.", "ok")
+        flash("Het releasepakket wordt nog gemaakt; ververs deze pagina tot de taak klaar is.", "ok")
         return back_to("web.dossier", "taken", dossier_id=item.id)
     stem = re.sub(r"[^\w.-]+", "-", item.case_number or "").strip("-.") or f"dossier-{item.id}"
     response = send_file(path, mimetype="application/zip", as_attachment=True,

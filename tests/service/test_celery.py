@@ -118,7 +118,7 @@ def test_a_package_runs_through_celery_workers(distributed, tmp_path):
 
     # the release ZIP is made by the workers too
     url = f"/api/v1/dossiers/{dossier_id}/release.zip?force=1"
-    started = client.get(url, headers=auth(token))
+    started = client.post(url, headers=auth(token))
     assert started.status_code == 202, started.get_json()
     assert wait_job(client, token, started.get_json()["job"]["id"])["status"] == "done"
     released = client.get(url, headers=auth(token))

@@ -93,15 +93,23 @@ def test_release_zip_waits_for_decisions_then_is_made_by_a_job(app, tokens, proc
     dossier_id, _, documents = processed
     client = app.test_client()
     url = f"/api/v1/dossiers/{dossier_id}/release.zip"
-    refused = client.get(url, headers=auth(tokens["reviewer"]))
+    refused = client.post(url, headers=auth(tokens["reviewer"]))
     assert refused.status_code == 409 and "undecided" in refused.get_json()["error"]
-    assert client.get(url + "?force=1", headers=auth(tokens["reviewer"])).status_code == 403
+    assert client.post(url + "?force=1", headers=auth(tokens["reviewer"])).status_code == 403
+    assert client.post(url, json={"force": True}, headers=auth(tokens["reviewer"])).status_code == 403
     for path in ("mails/mail-0001.pdf", "notities/notitie.pdf"):
         reply = client.post(f"/api/v1/documents/{documents[path]['id']}/decisions",
                             json={"all": True, "decision": "accept"}, headers=auth(tokens["reviewer"]))
         assert reply.status_code == 200
-    started = client.get(url, headers=auth(tokens["reviewer"]))
+    # a GET only downloads: nothing was asked for yet, so nothing is started
+    jobs_before = len(client.get(f"/api/v1/dossiers/{dossier_id}/jobs", headers=auth(tokens["reviewer"])).get_json())
+    not_made = client.get(url, headers=auth(tokens["reviewer"]))
+    assert not_made.status_code == 409 and "POST" in not_made.get_json()["error"], not_made.get_json()
+    assert len(client.get(f"/api/v1/dossiers/{dossier_id}/jobs",
+                          headers=auth(tokens["reviewer"])).get_json()) == jobs_before
+    started = client.post(url, headers=auth(tokens["reviewer"]))
     assert started.status_code == 202, started.get_json()
+    assert started.headers["Location"] == f"/api/v1/jobs/{started.get_json()['job']['id']}"
     job = wait_job(client, tokens["reviewer"], started.get_json()["job"]["id"])
     assert job["status"] == "done", job
     again = client.get(url, headers=auth(tokens["reviewer"]))
@@ -110,6 +118,8 @@ def test_release_zip_waits_for_decisions_then_is_made_by_a_job(app, tokens, proc
         wait_job(client, tokens["reviewer"], again.get_json()["job"]["id"])
         again = client.get(url, headers=auth(tokens["reviewer"]))
     assert again.status_code == 200 and again.mimetype == "application/zip"
+    made = client.post(url, headers=auth(tokens["reviewer"]))  # asking again names the finished job
+    assert made.status_code == 200 and made.get_json()["job"]["id"] == job["id"]
     assert "WOO-2024-88" in again.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(again.data))
     rows = list(csv.DictReader(io.StringIO(archive.read("inventarislijst.csv").decode("utf-8-sig"))))
@@ -125,7 +135,8 @@ def test_release_zip_waits_for_decisions_then_is_made_by_a_job(app, tokens, proc
     note = findings_of(client, tokens["reviewer"], documents["notities/notitie.pdf"]["id"])
     client.post(f"/api/v1/findings/{note[0]['id']}/decision", json={"decision": "accept", "only_this": True},
                 headers=auth(tokens["reviewer"]))
-    assert client.get(url, headers=auth(tokens["reviewer"])).status_code == 202
+    assert client.get(url, headers=auth(tokens["reviewer"])).status_code == 409
+    assert client.post(url, headers=auth(tokens["reviewer"])).status_code == 202
 
 
 def test_bad_packages_are_refused_with_one_sentence(app, tokens, names, tmp_path):

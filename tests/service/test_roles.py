@@ -31,6 +31,7 @@ ENDPOINTS = [
     ("POST", f"/api/v1/dossiers/{ID}/packages", EDITORS, None),
     ("GET", f"/api/v1/dossiers/{ID}/jobs", ANY, None),
     ("GET", f"/api/v1/dossiers/{ID}/release.zip", ANY, None),
+    ("POST", f"/api/v1/dossiers/{ID}/release.zip", ANY, None),
     ("GET", f"/api/v1/jobs/{ID}", ANY, None),
 ]
 

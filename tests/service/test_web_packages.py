@@ -149,7 +149,7 @@ def test_a_reviewer_sees_no_package_form_and_may_not_post_one(app, people, proce
     client = login(app, people["reviewer"][0])
     page = parse(client.get(f"/dossiers/{dossier_id}"))
     assert page.select("form#upload-package") == [] and page.select("form#upload") == []
-    assert page.select("a#release-zip"), "everyone who sees the dossier may ask for its release package"
+    assert page.select("form#release-zip"), "everyone who sees the dossier may ask for its release package"
     before = counts(app)
     response = client.post(f"/dossiers/{dossier_id}/packages", content_type="multipart/form-data",
                            data={"csrf_token": csrf_of(page, "form.logout"),
@@ -380,32 +380,42 @@ def test_the_release_zip_waits_for_decisions_then_is_made_by_a_job_and_downloade
     reviewer, reviewer_token = people["reviewer"]
     client = login(app, reviewer)
     page = parse(client.get(f"/dossiers/{dossier_id}"))
-    link = page.one("a#release-zip").attrs["href"]
+    form = page.one("form#release-zip")
+    action = form.attrs["action"]
+    assert form.attrs["method"] == "post" and action == f"/dossiers/{dossier_id}/release.zip"
+    link = page.one("a#release-zip-download").attrs["href"]
     assert link == f"/dossiers/{dossier_id}/release.zip"
-    assert page.select("a#release-zip-forced") == [], "only an admin may force"
+    assert page.select("form#release-zip-forced") == [], "only an admin may force"
+    token = {"csrf_token": csrf_of(page, "form#release-zip")}
 
     # suggestions are open: refused with the sentence, nothing started
     before = counts(app)
-    response = client.get(link)
+    response = client.post(action, data=token)
     assert path_of(response) == f"/dossiers/{dossier_id}"
     ok, errors = flash_after(client, response)
     assert not ok and len(errors) == 1 and "undecided" in errors[0], errors
-    _, errors = flash_after(client, client.get(link + "?force=1"))
+    _, errors = flash_after(client, client.post(action, data={**token, "force": "1"}))
     assert "Only an admin" in errors[0], errors
     assert counts(app) == before
 
-    # an admin sees the forced link
+    # an admin sees the forced form
     admin_page = parse(login(app, people["admin"][0]).get(f"/dossiers/{dossier_id}"))
-    forced = admin_page.one("a#release-zip-forced")
-    assert parse_qs(urlsplit(forced.attrs["href"]).query) == {"force": ["1"]}
-    assert "Forceren" in forced.text
+    forced = admin_page.one("form#release-zip-forced")
+    assert forced.one("input[name=force]").attrs["value"] == "1"
+    assert "Forceren" in forced.one("button").text
 
-    # every suggestion decided: the link starts a job, the page shows it, and once done the link downloads
+    # every suggestion decided: a GET (a link, from this site or another) starts nothing, and a form without
+    # its CSRF token neither; the button starts a job, the page shows it, and once done the link downloads
     for path in ("mails/mail-0007.pdf", "verslagen/verslag.pdf"):
         reply = client.post(f"/api/v1/documents/{documents[path]['id']}/decisions",
                             json={"all": True, "decision": "accept"}, headers=auth(reviewer_token))
         assert reply.status_code == 200, reply.get_json()
-    response = client.get(link)
+    before = counts(app)
+    _, errors = flash_after(client, client.get(link))
+    assert errors == ["Er is nog geen releasepakket voor de huidige besluiten; maak het met de knop."], errors
+    assert client.post(action).status_code == 400
+    assert counts(app) == before
+    response = client.post(action, data=token)
     assert path_of(response) == f"/dossiers/{dossier_id}"
     ok, errors = flash_after(client, response)
     assert ok == ["Het releasepakket wordt gemaakt; ververs deze pagina tot de taak klaar is."] and not errors
