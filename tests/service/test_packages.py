@@ -7,9 +7,13 @@ import io
 import time
 import zipfile
 
+from pathlib import Path
+
 import pymupdf
 import pytest
-from service_helpers import auth, new_dossier, package_zip, wait_job
+from sqlalchemy import select
+
+from service_helpers import auth, db_session, new_dossier, package_zip, wait_job
 
 MAIL = ["Van: Xandrijn Ploeterbeek <x.ploeterbeek@minvws.nl>", "Aan: team planning",
         "Verzonden: dinsdag 5 maart 2024 10:12", "Onderwerp: cijfers kwartaal", "",
@@ -209,3 +213,36 @@ def test_a_package_that_declares_too_much_is_refused_at_upload_and_not_stored(ap
     assert response.status_code == 413 and "unpacks to" in response.get_json()["error"]
     assert client.get(f"/api/v1/dossiers/{dossier_id}/jobs", headers=auth(tokens["officer"])).get_json() == []
     assert not list((app.config["DATA_DIR"] / "packages").glob(".upload-*"))
+
+
+def test_member_names_that_climb_out_are_kept_inside_the_data_folder(app, tokens, tmp_path):
+    """ZIP members named '../../x.pdf', '/abs/x.pdf' or 'C:\\x.pdf' land under the dossier's clean names;
+    nothing is written outside the service's data folder."""
+    from service.models import Document
+
+    client = app.test_client()
+    dossier_id = new_dossier(client, tokens["officer"])
+    data_dir = Path(app.config["DATA_DIR"])
+    escape = tmp_path / "outside"
+    escape.mkdir()
+    pdf = (tmp_path / "x.pdf")
+    from pdfkit import make_pdf
+
+    make_pdf(pdf, ["Notitie van Wendelmoet Grauwkoper."])
+    climbing = {"../../../../../../../../..{}/klimmer.pdf".format(escape): pdf.read_bytes(),
+                "/etc/woo-absoluut.pdf": pdf.read_bytes(), "C:\\\\Windows\\\\schijf.pdf": pdf.read_bytes()}
+    content = package_bytes(tmp_path, extra=climbing)
+    before = {p for p in data_dir.parent.rglob("*") if data_dir not in p.parents and p != data_dir}
+    job = send_package(client, tokens["officer"], dossier_id, content).get_json()
+    assert wait_job(client, tokens["officer"], job["job"]["id"])["status"] == "done"
+    paths = {d["path"] for d in client.get(f"/api/v1/dossiers/{dossier_id}",
+                                           headers=auth(tokens["officer"])).get_json()["documents"]}
+    assert f"{str(escape).strip('/')}/klimmer.pdf" in paths and "etc/woo-absoluut.pdf" in paths, paths
+    assert "Windows/schijf.pdf" in paths, paths
+    assert all(".." not in p.split("/") and not p.startswith("/") for p in paths), paths
+    assert list(escape.iterdir()) == [] and not Path("/etc/woo-absoluut.pdf").exists()
+    after = {p for p in data_dir.parent.rglob("*") if data_dir not in p.parents and p != data_dir}
+    assert after == before, sorted(map(str, after - before))
+    with db_session(app) as session:
+        stored = session.scalars(select(Document).where(Document.dossier_id == dossier_id)).all()
+        assert all(d.path in paths for d in stored)
