@@ -230,7 +230,8 @@ class JobItem(Base):
 
 
 class AuditEvent(Base):
-    """Append-only: the ORM refuses to change or delete a stored event."""
+    """Append-only: the ORM refuses to change or delete a stored event, and triggers in the database
+    (migration 0004) refuse it to plain SQL too."""
 
     __tablename__ = "audit_events"
 

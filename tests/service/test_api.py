@@ -27,12 +27,14 @@ def ready_document(app, tokens, names):
 def test_migration_matches_the_models(app):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
+    from service.db import alembic_config
     from service.models import Base
 
     with app.extensions["woo_redact"]["engine"].connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert context.get_current_revision() == "0003"
+        assert context.get_current_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
         diffs = compare_metadata(context, Base.metadata)
     assert diffs == []
 
@@ -241,6 +243,35 @@ def test_bad_decision_is_400_and_changes_nothing(app, client, tokens, ready_docu
     assert isinstance(response.get_json()["error"], str)
     with db_session(app) as session:
         assert session.scalar(select(func.count()).select_from(Decision)) == before
+
+
+def test_audit_trail_is_append_only_in_the_database_too(app, client, tokens, names):
+    """Plain SQL past the ORM (a script, a console) cannot change or delete an audit event either."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from service.models import AuditEvent
+
+    new_dossier(client, tokens["officer"], names.values())
+    engine = app.extensions["woo_redact"]["engine"]
+    with db_session(app) as session:
+        last = session.scalar(select(func.max(AuditEvent.id)))
+        total = session.scalar(select(func.count()).select_from(AuditEvent))
+    statements = ["UPDATE audit_events SET action = 'tampered' WHERE id = :id",
+                  "DELETE FROM audit_events WHERE id = :id"]
+    if engine.dialect.name == "postgresql":
+        statements.append("TRUNCATE audit_events")
+    for statement in statements:
+        with engine.connect() as connection:
+            with pytest.raises(DBAPIError, match="append-only"):
+                connection.execute(text(statement), {"id": last})
+            connection.rollback()
+    with db_session(app) as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == total
+        assert session.get(AuditEvent, last).action != "tampered"
+    with engine.connect() as connection:  # adding stays possible
+        connection.execute(text("INSERT INTO audit_events (action, at) VALUES ('test.insert', CURRENT_TIMESTAMP)"))
+        connection.commit()
 
 
 def test_audit_trail_is_append_only(app, client, tokens, names):
