@@ -1,12 +1,17 @@
 """The verifier: re-open a release PDF and prove that nothing redacted can still be read from it.
 
-Two checks, both on the saved file:
+Three checks, all on the saved file:
 
 1. no character of the text layer has its centre inside a redaction box (other than the ground code
    printed there): this catches edits lost on save;
 2. no redacted text (of at least four letters or digits) occurs anywhere else a reader can get at: page
    text, annotations, form fields, bookmarks, metadata, XMP, names of embedded files. A text that the
-   engine deliberately kept visible elsewhere (a minister with the same surname) is not counted.
+   engine deliberately kept visible elsewhere (a minister with the same surname) is not counted;
+3. no image keeps picture information under a redaction box: each image is decoded as stored, and the part
+   under a box must be one flat colour (the black fill on top does not count: it hides, it does not
+   remove). This is what proves a scan's redaction.
+
+A failure of check 1 or 3 names its pages: the release may then turn just those pages into pictures.
 """
 
 from __future__ import annotations
@@ -84,6 +89,7 @@ def verify_release(path: Path, boxes: list[Box], redacted_texts: list[str], kept
                 places.append((f"page {page.number + 1}", textpage.extractText()))
                 if page.number in by_page:
                     leftovers = _text_in_boxes(page.number, textpage.extractWORDS(), by_page[page.number], codes)
+                    leftovers += _pixels_in_boxes(pdf, page, by_page[page.number])
                     if leftovers:
                         problems += leftovers
                         box_pages.add(page.number)
@@ -144,6 +150,60 @@ def still_readable(redacted_texts, kept_texts, places: list[tuple[str, str]]) ->
                 found.append((text, where))
                 break
     return found
+
+
+# Inside a box, an image whose pixels were removed is one flat colour. A box over a word of a scan that
+# still shows it has its most common colour on some 60 to 85% of the pixels (the paper), so any share below
+# this is a leak. The box is looked at two image pixels in from its edges, where resampling blurs.
+FLAT_SHARE = 0.99
+EDGE_PIXELS = 2
+
+
+def _pixels_in_boxes(pdf: pymupdf.Document, page: pymupdf.Page, boxes: list[Box]) -> list[str]:
+    """Images on the saved page that still hold picture information under a redaction box.
+
+    Every image is decoded from the file as it is stored, so what lies under the black fill counts, not
+    what a viewer shows. An image placed skewed, or one that cannot be decoded, is not judged here."""
+    found = 0
+    try:
+        images = page.get_images(full=True)
+    except Exception:
+        return []
+    for image in images:
+        xref = image[0]
+        try:
+            placements = page.get_image_rects(xref, transform=True)
+        except Exception:
+            continue
+        placements = [(bbox, m) for bbox, m in placements
+                      if any(bbox.intersects(b.rect) for b in boxes) and (abs(m.b) + abs(m.c) < 1e-6
+                                                                           or abs(m.a) + abs(m.d) < 1e-6)]
+        if not placements:
+            continue
+        try:
+            pixels = pymupdf.Pixmap(pdf, xref)
+        except Exception:
+            continue
+        for bbox, matrix in placements:
+            try:
+                to_unit = ~matrix
+            except Exception:
+                continue
+            for box in boxes:
+                if not bbox.intersects(box.rect):
+                    continue
+                unit = (box.rect & bbox) * to_unit  # in the image's unit square
+                area = pymupdf.IRect(unit.x0 * pixels.width + EDGE_PIXELS, unit.y0 * pixels.height + EDGE_PIXELS,
+                                     unit.x1 * pixels.width - EDGE_PIXELS, unit.y1 * pixels.height - EDGE_PIXELS)
+                area &= pixels.irect
+                if area.is_empty or area.width * area.height < 4:
+                    continue
+                share, _ = pixels.color_topusage(clip=area)
+                if share < FLAT_SHARE:
+                    found += 1
+    if found:
+        return [f"image pixels of {found} boxes are still under redaction boxes on page {page.number + 1}"]
+    return []
 
 
 def _text_in_boxes(number: int, words: list, boxes: list[Box], codes: set[str]) -> list[str]:
