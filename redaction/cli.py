@@ -316,10 +316,11 @@ def _redact(args) -> int:
             result = redact_file(path, out, review, terms=terms, password=args.password, engine=engine,
                                  options=options)
             results.append(result)
-            if result.error:
+            if result.error:  # one sentence; the warnings of a file not released stay in the report
                 _print_above(progress, f"woo-redact: {result.error}")
-            for warning in result.warnings:
-                _print_above(progress, f"woo-redact: {path}: {warning}.")
+            else:
+                for warning in result.warnings:
+                    _print_above(progress, f"woo-redact: {path}: {warning}.")
             if progress:
                 progress.update(1)
     finally:

@@ -135,17 +135,14 @@ def cover_redacted(db: Session, data_dir, document: Document) -> list[Finding]:
     index = SearchIndex(document.text)
     hits = []
     for needle, source in sources.items():
-        pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
-        for norm, offsets in index.variants:
-            for match in pattern.finditer(norm):
-                start, end = offsets[match.start()], offsets[match.end() - 1] + 1
-                if any(start < e and s < end for s, e in covered):
-                    continue
-                covered.append((start, end))
-                hits.append(EngineFinding(
-                    entity=source.entity, text=document.text[start:end], start=start, end=end, score=1.0,
-                    recognizer=PROPAGATED, ground=source.ground, decision=DecisionKind.REDACT,
-                    reason=f"elders in dit document gelakt (bevinding {source.id})"))
+        for start, end in index.find_all(needle, loose=True):
+            if any(start < e and s < end for s, e in covered):
+                continue
+            covered.append((start, end))
+            hits.append(EngineFinding(
+                entity=source.entity, text=document.text[start:end], start=start, end=end, score=1.0,
+                recognizer=PROPAGATED, ground=source.ground, decision=DecisionKind.REDACT,
+                reason=f"elders in dit document gelakt (bevinding {source.id})"))
     if not hits:
         return []
     _locate(document, hits, data_dir, file_path, locate)

@@ -275,3 +275,40 @@ def test_release_empties_javascript_actions_wherever_they_hang(tmp_path, engine)
         sources = "".join(doc.xref_object(x) for x in range(1, doc.xref_length()))
         assert "app.alert" not in sources
         assert [entry[1] for entry in doc.get_toc()] == ["Inhoud"]  # the outline itself stays
+
+
+def test_verifier_catches_image_pixels_left_under_a_box(tmp_path):
+    """A black rectangle over a scan hides the name but leaves it in the image: the verifier decodes the
+    image and refuses; after MuPDF's pixel redaction the same box passes."""
+    source = pymupdf.open()
+    source.new_page().insert_text((72, 100), "Geheime naam Pietersen hier", fontsize=14)
+    scan = source[0].get_pixmap(dpi=150, colorspace=pymupdf.csGRAY).tobytes("png")
+    box = pymupdf.Rect(150, 85, 260, 105)
+    for remove_pixels in (False, True):
+        doc = pymupdf.open()
+        page = doc.new_page()
+        page.insert_image(page.rect, stream=scan)
+        if remove_pixels:
+            page.add_redact_annot(box)
+            page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS)
+        page.draw_rect(box, color=(0, 0, 0), fill=(0, 0, 0))
+        path = tmp_path / f"scan-{remove_pixels}.pdf"
+        doc.save(path)
+        report = verify_release(path, [Box(0, box, "5.1.2e")], [])
+        assert report.ok is remove_pixels, report.problems
+        if not remove_pixels:
+            assert report.box_pages == {0} and "image pixels" in report.problems[0]
+
+
+def test_a_name_inside_a_hyphenated_compound_is_redacted_there_too(tmp_path, engine):
+    """The verifier reads 'Visser' in 'Visser-rapport'; the engine redacts it there too instead of refusing
+    the whole document."""
+    src = make_pdf(tmp_path / "in.pdf", ["Contactpersoon: Pieter Visser, telefoon 06-12345678",
+                                         "Het Visser-rapport is gisteren ontvangen.",
+                                         "Visser stuurt de stukken na."])
+    out = tmp_path / "out.pdf"
+    result = redact_file(src, out, engine=engine)
+    assert result.status == "ok", result.error
+    text = all_text(out)
+    assert "visser" not in text.lower()
+    assert "-rapport is gisteren ontvangen" in " ".join(text.split())
