@@ -31,7 +31,7 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
 class SearchIndex:
     """The document's text prepared for finding every occurrence of a phrase quickly.
 
-    Case is ignored and any run of whitespace (a line break too) matches any other. A line-end break
+    Case is ignored (folded: "ß" reads "ss") and any run of whitespace (a line break too) matches any other. A line-end break
     after a hyphen is read both ways: joined with its hyphen ("Jansen-\\nBakker" reads "Jansen-Bakker")
     and as hyphenation ("Jansen-\\nsen" reads "Jansensen"). Matches are whole words and map back to
     offsets in the original text.
@@ -59,17 +59,22 @@ class SearchIndex:
                     parts.append("-")
                     offsets.append(start)
             else:
-                low = run.lower()
-                if len(low) != len(run):  # a letter whose lower case is longer ("İ"): keep it as it is
-                    low = "".join(c.lower() if len(c.lower()) == 1 else c for c in run)
-                parts.append(low)
-                offsets.extend(range(start, start + len(run)))
+                folded = run.casefold()
+                if len(folded) == len(run):
+                    parts.append(folded)
+                    offsets.extend(range(start, start + len(run)))
+                else:  # a letter that folds to more ("ß" to "ss", a ligature "ﬁ" to "fi"): each maps back to it
+                    for i, ch in enumerate(run):
+                        fold = ch.casefold()
+                        parts.append(fold)
+                        offsets.extend([start + i] * len(fold))
         return "".join(parts), offsets
 
     @staticmethod
     def normalise(phrase: str) -> str:
+        """Case folded as the release's verifier reads ("Gauß" and "GAUSS" are the same word)."""
         phrase = phrase.replace("-\n", "-")
-        return " ".join("".join(c.lower() if len(c.lower()) == 1 else c for c in phrase).split())
+        return " ".join(phrase.casefold().split())
 
     def find_all(self, phrase: str, loose: bool = False):
         """Yield (start, end) offsets in the original text of every whole-word occurrence of ``phrase``.

@@ -358,13 +358,15 @@ def _clean_outline(pdf: pymupdf.Document, patterns: list[re.Pattern[str]]) -> No
         return
     if not patterns:
         return
-    for xref in items:
-        try:
-            kind, title = pdf.xref_get_key(xref, "Title")
-        except Exception:
-            continue
-        if kind != "string":
-            continue
+    # The titles as MuPDF decodes them (a title may be an indirect string object, or UTF-16): a changed
+    # title is written back as a direct string, and the old string object is dropped by the save.
+    walked = set(items)
+    for entry in toc:
+        xref = entry[3].get("xref") if len(entry) > 3 and isinstance(entry[3], dict) else None
+        title = entry[1]
+        if not xref or xref not in walked or not isinstance(title, str):
+            _drop(pdf, catalog, "Outlines")  # an item MuPDF shows but the walk did not reach
+            return
         new = title
         for p in patterns:
             new = p.sub("[gelakt]", new)
