@@ -42,14 +42,14 @@ def error_response(code: int, message: str):
 def visible_dossier(dossier_id: int) -> Dossier:
     dossier = db().get(Dossier, dossier_id)
     if dossier is None or not may_see(g.user, dossier.id):
-        raise ReviewError(404, f"There is no dossier {dossier_id}.")
+        raise ReviewError(404, f"There is no dossier {dossier_id}.", f"Dossier {dossier_id} bestaat niet.")
     return dossier
 
 
 def visible_document(document_id: int) -> Document:
     document = db().get(Document, document_id)
     if document is None or not may_see(g.user, document.dossier_id):
-        raise ReviewError(404, f"There is no document {document_id}.")
+        raise ReviewError(404, f"There is no document {document_id}.", f"Document {document_id} bestaat niet.")
     return document
 
 
@@ -59,7 +59,7 @@ def visible_finding(finding_id: int, lock: bool = False) -> Finding:
         query = query.with_for_update()
     finding = db().scalar(query)
     if finding is None or not may_see(g.user, finding.document.dossier_id):
-        raise ReviewError(404, f"There is no finding {finding_id}.")
+        raise ReviewError(404, f"There is no finding {finding_id}.", f"Bevinding {finding_id} bestaat niet.")
     return finding
 
 
@@ -68,10 +68,12 @@ def visible_finding(finding_id: int, lock: bool = False) -> Finding:
 def json_body() -> dict:
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and limit and request.content_length > limit:
-        raise ReviewError(413, f"The request body is larger than the limit of {limit // (1024 * 1024)} MB.")
+        raise ReviewError(413, f"The request body is larger than the limit of {limit // (1024 * 1024)} MB.",
+                          f"De inhoud van het verzoek is groter dan de limiet van {limit // (1024 * 1024)} MB.")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ReviewError(400, "The request body must be a JSON object.")
+        raise ReviewError(400, "The request body must be a JSON object.",
+                          "De inhoud van het verzoek moet een JSON-object zijn.")
     return body
 
 
@@ -80,17 +82,20 @@ def text_field(body: dict, name: str, limit: int, required: bool = True) -> str 
     if not required and (value is None or (isinstance(value, str) and not value.strip())):
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ReviewError(400, f"The field {name!r} must be a non-empty text.")
+        raise ReviewError(400, f"The field {name!r} must be a non-empty text.",
+                          f"Het veld {name!r} moet een tekst bevatten; het mag niet leeg zijn.")
     value = value.strip()
     if len(value) > limit:
-        raise ReviewError(400, f"The field {name!r} is longer than {limit} characters.")
+        raise ReviewError(400, f"The field {name!r} is longer than {limit} characters.",
+                          f"Het veld {name!r} is langer dan {limit} tekens.")
     return value
 
 
 def flag_field(body: dict, name: str, default: bool = False) -> bool:
     value = body.get(name, default)
     if not isinstance(value, bool):
-        raise ReviewError(400, f"The field {name!r} must be true or false.")
+        raise ReviewError(400, f"The field {name!r} must be true or false.",
+                          f"Het veld {name!r} moet true (ja) of false (nee) zijn.")
     return value
 
 
@@ -103,7 +108,8 @@ def date_field(body: dict, name: str) -> date | None:
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        raise ReviewError(400, f"The field {name!r} must be a date written as YYYY-MM-DD.") from None
+        raise ReviewError(400, f"The field {name!r} must be a date written as YYYY-MM-DD.",
+                          f"Het veld {name!r} moet een datum zijn, geschreven als JJJJ-MM-DD.") from None
 
 
 # --- what the API returns --------------------------------------------------------------------------------
@@ -190,7 +196,7 @@ def add_member_to(dossier: Dossier, name: str, user: User) -> User:
     session = db()
     member = session.scalar(select(User).where(User.name == name))
     if member is None:
-        raise ReviewError(400, f"There is no user named {name!r}.")
+        raise ReviewError(400, f"There is no user named {name!r}.", f"Er is geen gebruiker met de naam {name!r}.")
     if session.get(DossierMember, (dossier.id, member.id)) is None:
         session.add(DossierMember(dossier_id=dossier.id, user_id=member.id))
         audit(session, user, dossier.id, "dossier.member_add", None, {"user": member.name, "role": member.role})
@@ -213,7 +219,9 @@ def uploaded_files():
         return request.files.getlist("file")
     except RequestEntityTooLarge:
         raise ReviewError(413, f"The upload is larger than the limit of "
-                               f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB.") from None
+                               f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB.",
+                          f"De upload is groter dan de limiet van "
+                          f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB.") from None
 
 
 def upload_into(dossier: Dossier) -> list[Document]:
@@ -245,11 +253,14 @@ def get_document(document_id: int):
 
 def retry_analysis(document: Document) -> None:
     if document.status != "failed":
-        raise ReviewError(409, f"Document {document.id} is {document.status}; only a failed analysis is retried.")
+        raise ReviewError(409, f"Document {document.id} is {document.status}; only a failed analysis is retried.",
+                          f"Document {document.id} heeft de status {document.status}; alleen een mislukte analyse "
+                          "wordt opnieuw gestart.")
     session = db()
     for finding in document.findings:
         if finding.recognizer == "manual" or finding.decisions:
-            raise ReviewError(409, f"Document {document.id} already has decisions; it is not analysed again.")
+            raise ReviewError(409, f"Document {document.id} already has decisions; it is not analysed again.",
+                              f"Document {document.id} heeft al besluiten; het wordt niet opnieuw geanalyseerd.")
     for finding in list(document.findings):
         session.delete(finding)
     document.status, document.error = "queued", None
@@ -320,7 +331,9 @@ def add_redaction(document_id: int):
         findings = [review.add_manual_rect(db(), g.user, document, data_dir, body.get("page"), body.get("rect"),
                                            flag_field(body, "words"), ground, comment)]
     else:
-        raise ReviewError(400, "Send {\"page\", \"rect\"} for an area or {\"text\"} for every occurrence of a text.")
+        raise ReviewError(400, "Send {\"page\", \"rect\"} for an area or {\"text\"} for every occurrence of a text.",
+                          "Stuur {\"page\", \"rect\"} voor een vlak of {\"text\"} voor elke vindplaats van "
+                          "een tekst.")
     db().commit()
     return jsonify([finding_json(f) for f in findings]), 201
 
@@ -332,7 +345,8 @@ def mark_pages(document_id: int):
     body = json_body()
     pages = body.get("pages")
     if not isinstance(pages, list) or not pages:
-        raise ReviewError(400, "The field 'pages' must be a list of page numbers (0-based).")
+        raise ReviewError(400, "The field 'pages' must be a list of page numbers (0-based).",
+                          "Het veld 'pages' moet een lijst met paginanummers zijn (de eerste pagina is 0).")
     reviewed = review.mark_pages(db(), g.user, document, pages, flag_field(body, "reviewed", True))
     db().commit()
     return jsonify(reviewed_pages=reviewed), 200
@@ -364,14 +378,23 @@ def release_pdf(document: Document, force: bool):
     added = consistency.cover_for_release(session, current_app.config["DATA_DIR"], g.user, [document])
     open_count = review.undecided(session, document)
     if force and open_count and g.user.role != "admin":
-        raise ReviewError(403, "Only an admin may force a release while suggestions are undecided.")
-    blockers = []
+        raise ReviewError(403, "Only an admin may force a release while suggestions are undecided.",
+                          "Alleen een beheerder mag een openbaarmaking forceren zolang er nog voorstellen "
+                          "zonder besluit zijn.")
+    blockers = []  # (English, Dutch)
     if open_count and not force:
-        blockers.append(f"{open_count} suggestions are still undecided" + (f" ({added})" if added else ""))
+        blockers.append((f"{open_count} suggestions are still undecided" + (f" ({added})" if added else ""),
+                         f"{open_count} voorstellen hebben nog geen besluit"
+                         + (" (er zijn zojuist voorstellen toegevoegd op plaatsen waar een elders gelakte "
+                            "tekst nog zonder besluit staat)" if added else "")))
     if current_app.config["FOUR_EYES"] and review.valid_approval(session, document) is None:
-        blockers.append("a second reviewer has not approved the decisions (four-eyes)")
+        blockers.append(("a second reviewer has not approved the decisions (four-eyes)",
+                         "een tweede beoordelaar heeft de besluiten nog niet goedgekeurd (vier-ogenprincipe)"))
     if blockers:
-        raise ReviewError(409, f"The release of document {document.id} is not possible yet: {'; '.join(blockers)}.")
+        raise ReviewError(409, f"The release of document {document.id} is not possible yet: "
+                               f"{'; '.join(e for e, _ in blockers)}.",
+                          f"De openbare versie van document {document.id} kan nog niet worden gemaakt: "
+                          f"{'; '.join(nl for _, nl in blockers)}.")
     forced = bool(force and open_count)
     try:
         path, warnings, boxes = exports.write_release(current_app.config["DATA_DIR"], document,
@@ -379,14 +402,17 @@ def release_pdf(document: Document, force: bool):
     except RedactionError as exc:
         # the engine names the file by its path; the caller knows it by its name
         reason = str(exc).replace(str(file_path(current_app.config["DATA_DIR"], document.sha256)), document.filename)
+        dutch = reason  # the engine's sentence is English; what the service adds to it is said in Dutch too
         readable = getattr(getattr(exc, "report", None), "readable", None) or getattr(exc, "readable", None)
         if readable:  # the reviewer may see the text; the engine's own message never names it
             text, where = readable[0]
             reason += f" (the redacted text '{text}' can still be read in {where})"
+            dutch += f" (de gelakte tekst '{text}' is nog leesbaar in {where})"
         audit(session, g.user, document.dossier_id, "document.release_failed", None,
               {"document": document.id, "error": reason})
         session.commit()
-        raise ReviewError(422, f"No verified release could be made: {reason}") from None
+        raise ReviewError(422, f"No verified release could be made: {reason}",
+                          f"Er kon geen geverifieerde openbare versie worden gemaakt: {dutch}") from None
     audit(session, g.user, document.dossier_id, "document.release", None,
           {"document": document.id, "redacted": boxes, "forced": forced,
            "undecided_redacted": open_count if forced else 0, "warnings": warnings})
@@ -431,7 +457,9 @@ def upload_package(dossier_id: int):
         upload = request.files.get("file")
     except RequestEntityTooLarge:
         raise ReviewError(413, f"The package is larger than the limit of "
-                               f"{current_app.config['MAX_PACKAGE_BYTES'] // (1024 * 1024)} MB.") from None
+                               f"{current_app.config['MAX_PACKAGE_BYTES'] // (1024 * 1024)} MB.",
+                          f"Het pakket is groter dan de limiet van "
+                          f"{current_app.config['MAX_PACKAGE_BYTES'] // (1024 * 1024)} MB.") from None
     job = packages.accept_package(db(), g.user, dossier, upload)
     response = jsonify(job=packages.job_json(db(), job))
     response.headers["Location"] = f"/api/v1/jobs/{job.id}"
@@ -441,7 +469,7 @@ def upload_package(dossier_id: int):
 def visible_job(job_id: int) -> Job:
     job = db().get(Job, job_id)
     if job is None or not may_see(g.user, job.dossier_id):
-        raise ReviewError(404, f"There is no job {job_id}.")
+        raise ReviewError(404, f"There is no job {job_id}.", f"Taak {job_id} bestaat niet.")
     return job
 
 
@@ -519,6 +547,7 @@ def dossier_audit(dossier_id: int):
     visible_dossier(dossier_id)
     output = request.args.get("format", "json")
     if output not in ("json", "csv"):
-        raise ReviewError(400, "The parameter 'format' must be \"json\" or \"csv\".")
+        raise ReviewError(400, "The parameter 'format' must be \"json\" or \"csv\".",
+                          "De parameter 'format' moet \"json\" of \"csv\" zijn.")
     rows = audit_rows(dossier_id)
     return jsonify(rows) if output == "json" else audit_csv(dossier_id, rows)

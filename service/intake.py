@@ -21,30 +21,36 @@ DEFAULT_NAME = "document.pdf"
 def check_pdf(name: str, content: bytes, max_pages: int) -> int:
     """The page count of an upload that MuPDF can open; ``ReviewError`` (400/413/415) otherwise."""
     if not content:
-        raise ReviewError(400, f"The file {name!r} is empty.")
+        raise ReviewError(400, f"The file {name!r} is empty.", f"Het bestand {name!r} is leeg.")
     if not storage.looks_like_pdf(content):
         raise ReviewError(415, f"The file {name!r} is not a PDF, scan image (PNG, JPEG, TIFF), Office file or e-mail "
-                               "(checked by its content).")
+                               "(checked by its content).",
+                          f"Het bestand {name!r} is geen PDF, scan (PNG, JPEG, TIFF), Office-bestand of e-mail "
+                          "(gecontroleerd aan de hand van de inhoud).")
     import pymupdf
 
     try:
         pdf = pymupdf.open(stream=content, filetype="pdf")
     except Exception:
-        raise ReviewError(400, f"The file {name!r} is damaged: it cannot be opened as a PDF.") from None
+        raise ReviewError(400, f"The file {name!r} is damaged: it cannot be opened as a PDF.",
+                          f"Het bestand {name!r} is beschadigd: het kan niet als PDF worden geopend.") from None
     try:
         if pdf.needs_pass:
-            raise ReviewError(400, f"The file {name!r} is encrypted with a password; upload it without one.")
+            raise ReviewError(400, f"The file {name!r} is encrypted with a password; upload it without one.",
+                              f"Het bestand {name!r} is met een wachtwoord beveiligd; upload het zonder wachtwoord.")
         pages = pdf.page_count
     except ReviewError:
         raise
     except Exception:
-        raise ReviewError(400, f"The file {name!r} is damaged: its pages cannot be read.") from None
+        raise ReviewError(400, f"The file {name!r} is damaged: its pages cannot be read.",
+                          f"Het bestand {name!r} is beschadigd: de pagina's kunnen niet worden gelezen.") from None
     finally:
         pdf.close()
     if pages < 1:
-        raise ReviewError(400, f"The file {name!r} has no pages.")
+        raise ReviewError(400, f"The file {name!r} has no pages.", f"Het bestand {name!r} heeft geen pagina's.")
     if pages > max_pages:
-        raise ReviewError(413, f"The file {name!r} has {pages} pages; the limit is {max_pages}.")
+        raise ReviewError(413, f"The file {name!r} has {pages} pages; the limit is {max_pages}.",
+                          f"Het bestand {name!r} heeft {pages} pagina's; de limiet is {max_pages}.")
     return pages
 
 
@@ -69,9 +75,11 @@ def as_pdf(name: str, content: bytes):
     try:
         return convert(name, content)
     except MissingDependency as exc:
-        raise ReviewError(503, f"The file {name!r} cannot be converted on this server: {exc}") from None
+        raise ReviewError(503, f"The file {name!r} cannot be converted on this server: {exc}",
+                          f"Het bestand {name!r} kan op deze server niet worden omgezet: {exc}") from None
     except RedactionError as exc:
-        raise ReviewError(400, f"The file {name!r} cannot be converted to PDF: {exc}") from None
+        raise ReviewError(400, f"The file {name!r} cannot be converted to PDF: {exc}",
+                          f"Het bestand {name!r} kan niet naar PDF worden omgezet: {exc}") from None
 
 
 def accept_uploads(db, user: User, dossier: Dossier, files: list[FileStorage], data_dir, max_pages: int
@@ -79,7 +87,8 @@ def accept_uploads(db, user: User, dossier: Dossier, files: list[FileStorage], d
     """Check every upload (PDFs; images, Office files and e-mails after their conversion to PDF), then store
     them all; an e-mail's attachments become documents of its family."""
     if not files:
-        raise ReviewError(400, "Send one or more PDF files in the multipart field 'file'.")
+        raise ReviewError(400, "Send one or more PDF files in the multipart field 'file'.",
+                          "Kies een of meer PDF-bestanden om te uploaden (het multipart-veld 'file').")
     checked = []
     for upload in files:
         content = upload.read()

@@ -31,7 +31,8 @@ def runner():
 def accept_package(db, user: User, dossier: Dossier, upload: FileStorage | None) -> Job:
     """Store the uploaded ZIP (streamed to disk) and start its package job."""
     if upload is None or not upload.filename and not upload.content_length:
-        raise ReviewError(400, "Send one ZIP file in the multipart field 'file'.")
+        raise ReviewError(400, "Send one ZIP file in the multipart field 'file'.",
+                          "Kies één ZIP-bestand met het pakket (het multipart-veld 'file').")
     data_dir = Path(current_app.config["DATA_DIR"])
     folder = data_dir / "packages"
     folder.mkdir(parents=True, exist_ok=True)
@@ -44,13 +45,16 @@ def accept_package(db, user: User, dossier: Dossier, upload: FileStorage | None)
                 handle.write(chunk)
         if not zipfile.is_zipfile(tmp):
             raise ReviewError(415, f"The file {upload.filename or 'sent'!r} is not a ZIP file; send the package "
-                                   "as one ZIP (single PDFs go to the documents upload).")
+                                   "as one ZIP (single PDFs go to the documents upload).",
+                              f"Het bestand{' ' + repr(upload.filename) if upload.filename else ''} is geen "
+                              "ZIP-bestand; stuur het pakket als één ZIP-bestand (losse PDF's uploadt u bij de "
+                              "documenten).")
         from redaction.package.unpack import Limits, PackageError, check_declared
 
         try:
             check_declared(tmp, current_app.config.get("PACKAGE_LIMITS") or Limits())
         except PackageError as exc:
-            raise ReviewError(413, f"The package is refused: {exc}") from None
+            raise ReviewError(413, f"The package is refused: {exc}", f"Het pakket is geweigerd: {exc}") from None
         stored = folder / f"{digest.hexdigest()}.zip"
         os.replace(tmp, stored)
     finally:
@@ -105,28 +109,42 @@ def release_package(db, user: User, dossier: Dossier, force: bool, start: bool =
     starts work or adds suggestions."""
     if db.scalar(select(func.count()).select_from(Job).where(Job.dossier_id == dossier.id, Job.kind == "package",
                                                              Job.status.in_(("queued", "running")))):
-        raise ReviewError(409, "A package is still being processed in this dossier; wait for its job to finish.")
+        raise ReviewError(409, "A package is still being processed in this dossier; wait for its job to finish.",
+                          "In dit dossier wordt nog een pakket verwerkt; wacht tot die taak klaar is.")
     busy = db.scalar(select(func.count()).select_from(Document).where(Document.dossier_id == dossier.id,
                                                                       Document.status.in_(BUSY)))
     if busy:
-        raise ReviewError(409, f"{busy} documents of this dossier are still being analysed; try again shortly.")
+        raise ReviewError(409, f"{busy} documents of this dossier are still being analysed; try again shortly.",
+                          f"{busy} documenten van dit dossier worden nog geanalyseerd; probeer het zo meteen "
+                          "opnieuw.")
     ready = list(db.scalars(select(Document).where(Document.dossier_id == dossier.id, Document.status == "ready")))
     if not ready:
-        raise ReviewError(409, "This dossier has no analysed document to release.")
+        raise ReviewError(409, "This dossier has no analysed document to release.",
+                          "Dit dossier heeft geen geanalyseerd document dat openbaar gemaakt kan worden.")
     added = consistency.cover_for_release(db, current_app.config["DATA_DIR"], user, ready) if start else None
     open_count = db.scalar(select(func.count()).select_from(Finding).join(Document).where(
         Document.dossier_id == dossier.id, Document.status == "ready", Finding.state == "suggested"))
     if force and open_count and user.role != "admin":
-        raise ReviewError(403, "Only an admin may force a release while suggestions are undecided.")
-    blockers = []
+        raise ReviewError(403, "Only an admin may force a release while suggestions are undecided.",
+                          "Alleen een beheerder mag een openbaarmaking forceren zolang er nog voorstellen "
+                          "zonder besluit zijn.")
+    blockers = []  # (English, Dutch)
     if open_count and not force:
-        blockers.append(f"{open_count} suggestions are still undecided" + (f" ({added})" if added else ""))
+        blockers.append((f"{open_count} suggestions are still undecided" + (f" ({added})" if added else ""),
+                         f"{open_count} voorstellen hebben nog geen besluit"
+                         + (" (er zijn zojuist voorstellen toegevoegd op plaatsen waar een elders gelakte "
+                            "tekst nog zonder besluit staat)" if added else "")))
     if current_app.config["FOUR_EYES"]:
         missing = sum(1 for d in ready if review.valid_approval(db, d) is None)
         if missing:
-            blockers.append(f"{missing} documents lack a second reviewer's approval (four-eyes)")
+            blockers.append((f"{missing} documents lack a second reviewer's approval (four-eyes)",
+                             f"{missing} documenten missen de goedkeuring van een tweede beoordelaar "
+                             "(vier-ogenprincipe)"))
     if blockers:
-        raise ReviewError(409, f"The release of this dossier is not possible yet: {'; '.join(blockers)}.")
+        raise ReviewError(409, f"The release of this dossier is not possible yet: "
+                               f"{'; '.join(e for e, _ in blockers)}.",
+                          f"De openbaarmaking van dit dossier is nog niet mogelijk: "
+                          f"{'; '.join(nl for _, nl in blockers)}.")
     forced = bool(force and open_count)
     mark = release_fingerprint(db, dossier, forced)
     for job in db.scalars(select(Job).where(Job.dossier_id == dossier.id, Job.kind == "release")
@@ -140,7 +158,9 @@ def release_package(db, user: User, dossier: Dossier, force: bool, start: bool =
             return job, None
     if not start:
         raise NotMade(409, "No release package has been made for the current decisions; ask for one with POST "
-                           "(the dossier page's button).")
+                           "(the dossier page's button).",
+                      "Er is nog geen releasepakket gemaakt voor de huidige besluiten; maak het met de knop op de "
+                      "dossierpagina (of vraag het aan met een POST-verzoek).")
     job = new_release_job(db, dossier, force=forced, user_id=user.id, options={"fingerprint": mark})
     audit(db, user, dossier.id, "package.release", None,
           {"job": job.id, "forced": forced, "undecided_redacted": open_count if forced else 0})

@@ -30,12 +30,19 @@ MIN_RECT_SIZE = 1.0  # points
 
 
 class ReviewError(Exception):
-    """A request that cannot be carried out: ``code`` is the HTTP status, ``message`` one sentence."""
+    """A request that cannot be carried out: ``code`` is the HTTP status, ``message`` one sentence (English,
+    for the API) and ``dutch`` the same sentence in Dutch (for the web pages)."""
 
-    def __init__(self, code: int, message: str):
+    def __init__(self, code: int, message: str, dutch: str | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.dutch = dutch
+
+    @property
+    def for_page(self) -> str:
+        """The sentence to show on a (Dutch) web page: the Dutch one when given, else the English one."""
+        return self.dutch or self.message
 
 
 def audit(db: Session, user: User | None, dossier_id: int | None, action: str, before: dict | None = None,
@@ -50,7 +57,8 @@ def check_ground(ground: str | None) -> str | None:
     from redaction.rules import load_rules
 
     if ground not in load_rules().grounds:
-        raise ReviewError(400, f"{ground!r} is not a Woo ground this organisation allows.")
+        raise ReviewError(400, f"{ground!r} is not a Woo ground this organisation allows.",
+                          f"{ground!r} is geen Woo-grond die deze organisatie toestaat.")
     return ground
 
 
@@ -62,7 +70,9 @@ def grounds() -> dict[str, str]:
 
 def check_decision(decision) -> str:
     if decision not in STATE_OF_DECISION:
-        raise ReviewError(400, "The field 'decision' must be \"accept\" or \"reject\".")
+        raise ReviewError(400, "The field 'decision' must be \"accept\" or \"reject\".",
+                          "Het besluit (veld 'decision') moet \"accept\" (lakken) of \"reject\" (openbaar "
+                          "maken) zijn.")
     return decision
 
 
@@ -126,7 +136,8 @@ def decide_many(db: Session, user: User, document: Document, decision: str, text
     check_decision(decision)
     check_ground(ground)
     if scope not in ("document", "dossier"):
-        raise ReviewError(400, "The field 'scope' must be \"document\" or \"dossier\".")
+        raise ReviewError(400, "The field 'scope' must be \"document\" or \"dossier\".",
+                          "De reikwijdte (veld 'scope') moet \"document\" of \"dossier\" zijn.")
     query = select(Finding).order_by(Finding.id).with_for_update()
     if scope == "document":
         query = query.where(Finding.document_id == document.id)
@@ -169,16 +180,20 @@ def add_manual_rect(db: Session, user: User, document: Document, data_dir, page:
     ground = check_ground(ground) or MANUAL_GROUND
     require_ready(document)
     if not isinstance(page, int) or isinstance(page, bool) or not 0 <= page < (document.pages or 0):
-        raise ReviewError(400, f"The field 'page' must be a page number from 0 to {(document.pages or 1) - 1}.")
+        raise ReviewError(400, f"The field 'page' must be a page number from 0 to {(document.pages or 1) - 1}.",
+                          f"De pagina (veld 'page') moet een paginanummer van 0 tot en met "
+                          f"{(document.pages or 1) - 1} zijn.")
     if (not isinstance(rect, (list, tuple)) or len(rect) != 4
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in rect)):
-        raise ReviewError(400, "The field 'rect' must be four numbers [x0, y0, x1, y1] in PDF points.")
+        raise ReviewError(400, "The field 'rect' must be four numbers [x0, y0, x1, y1] in PDF points.",
+                          "Het vlak (veld 'rect') moet uit vier getallen [x0, y0, x1, y1] in PDF-punten bestaan.")
     x0, y0, x1, y1 = (float(v) for v in rect)
     x0, x1 = sorted((x0, x1))
     y0, y1 = sorted((y0, y1))
     span = _text_under(file_path(data_dir, document.sha256), page, (x0, y0, x1, y1), words)
     if span is None:
-        raise ReviewError(400, "The rectangle lies outside the page or is too small.")
+        raise ReviewError(400, "The rectangle lies outside the page or is too small.",
+                          "De rechthoek ligt buiten de pagina of is te klein.")
     finding = Finding(document_id=document.id, entity=MANUAL, text=span.text, start=span.start, end=span.end,
                       page=page, rects=span.rects, ground=ground, score=1.0, recognizer="manual",
                       reason=DRAWN_REASON + (f": {comment}" if comment else ""), state="accepted",
@@ -212,7 +227,8 @@ def add_manual_text(db: Session, user: User, document: Document, data_dir, text:
                           created_by=user.id)
         findings.append(finding)
     if not findings:
-        raise ReviewError(404, f"The text {text!r} does not occur in this document.")
+        raise ReviewError(404, f"The text {text!r} does not occur in this document.",
+                          f"De tekst {text!r} komt niet voor in dit document.")
     _store_manual(db, user, document, findings, {"text": text})
     return findings
 
@@ -273,7 +289,9 @@ def _text_under(path, page: int, rect, words: bool) -> _Span | None:
 
 def require_ready(document: Document) -> None:
     if document.status != "ready":
-        raise ReviewError(409, f"Document {document.id} is {document.status}; wait until its analysis is ready.")
+        raise ReviewError(409, f"Document {document.id} is {document.status}; wait until its analysis is ready.",
+                          f"Document {document.id} is nog niet klaar om te beoordelen (status: {document.status}); "
+                          "wacht tot de analyse klaar is.")
 
 
 def mark_pages(db: Session, user: User, document: Document, pages: list[int], reviewed: bool = True) -> list[int]:
@@ -281,7 +299,8 @@ def mark_pages(db: Session, user: User, document: Document, pages: list[int], re
     require_ready(document)
     for page in pages:
         if not isinstance(page, int) or isinstance(page, bool) or not 0 <= page < (document.pages or 0):
-            raise ReviewError(400, f"Page numbers run from 0 to {(document.pages or 1) - 1}.")
+            raise ReviewError(400, f"Page numbers run from 0 to {(document.pages or 1) - 1}.",
+                              f"Paginanummers lopen van 0 tot en met {(document.pages or 1) - 1}.")
     for page in sorted(set(pages)):
         existing = db.get(PageReview, (document.id, page))
         if reviewed and existing is None:
@@ -336,9 +355,13 @@ def approve(db: Session, user: User, document: Document) -> Approval:
     open_count = undecided(db, document)
     if open_count:
         raise ReviewError(409, f"Document {document.id} still has {open_count} undecided "
-                               "suggestions; decide them before approving.")
+                               "suggestions; decide them before approving.",
+                          f"Document {document.id} heeft nog {open_count} voorstellen zonder besluit; neem "
+                          "daarover een besluit voordat u het document goedkeurt.")
     if user.id in deciders(db, document):
-        raise ReviewError(409, "You made decisions on this document; a second reviewer must approve it.")
+        raise ReviewError(409, "You made decisions on this document; a second reviewer must approve it.",
+                          "U hebt zelf besluiten genomen over dit document; een tweede beoordelaar moet het "
+                          "goedkeuren.")
     approval = Approval(document_id=document.id, user_id=user.id)
     db.add(approval)
     db.flush()

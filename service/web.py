@@ -107,7 +107,7 @@ def create_dossier():
     try:
         dossier = api_views.create_dossier_from(body, g.user)
     except ReviewError as exc:
-        flash(exc.message, "error")
+        flash(exc.for_page, "error")
         return redirect(url_for("web.dossiers"))
     db().commit()
     flash(f"Dossier {dossier.case_number} is aangemaakt.", "ok")
@@ -184,7 +184,7 @@ def upload(dossier_id: int):
         documents = api_views.upload_into(item)
     except ReviewError as exc:
         db().rollback()
-        flash(f"Niets opgeslagen: {exc.message}", "error")
+        flash(f"Niets opgeslagen: {exc.for_page}", "error")
     else:
         flash(f"{len(documents)} document(en) geüpload; de analyse loopt.", "ok")
     return redirect(url_for("web.dossier", dossier_id=item.id))
@@ -228,7 +228,7 @@ def upload_package(dossier_id: int):
         packages.accept_package(db(), g.user, item, upload)
     except ReviewError as exc:
         db().rollback()
-        flash(f"Niets opgeslagen: {exc.message}", "error")
+        flash(f"Niets opgeslagen: {exc.for_page}", "error")
     else:
         flash("Pakket ontvangen; het wordt verwerkt.", "ok")
         return back_to("web.dossier", "taken", dossier_id=item.id)
@@ -250,7 +250,7 @@ def make_release_zip(dossier_id: int):
         _, path = packages.release_package(db(), g.user, item, request.form.get("force") == "1")
     except ReviewError as exc:
         db().rollback()
-        flash(f"Geen releasepakket gemaakt: {exc.message}", "error")
+        flash(f"Geen releasepakket gemaakt: {exc.for_page}", "error")
         return redirect(url_for("web.dossier", dossier_id=item.id))
     if path is not None:
         return redirect(url_for("web.release_zip", dossier_id=item.id, force=request.form.get("force") or None))
@@ -272,7 +272,7 @@ def release_zip(dossier_id: int):
         return back_to("web.dossier", "release", dossier_id=item.id)
     except ReviewError as exc:
         db().rollback()
-        flash(f"Geen releasepakket: {exc.message}", "error")
+        flash(f"Geen releasepakket: {exc.for_page}", "error")
         return redirect(url_for("web.dossier", dossier_id=item.id))
     if path is None:
         flash("Het releasepakket wordt nog gemaakt; ververs deze pagina tot de taak klaar is.", "ok")
@@ -291,7 +291,7 @@ def add_member(dossier_id: int):
     try:
         member = api_views.add_member_to(item, _form_text("user", 100), g.user)
     except ReviewError as exc:
-        flash(exc.message, "error")
+        flash(exc.for_page, "error")
     else:
         db().commit()
         flash(f"{member.name} kan dit dossier nu zien.", "ok")
@@ -379,7 +379,8 @@ def page_image(document_id: int, page: int):
     try:
         path = pages.page_png(current_app.config["DATA_DIR"], item.sha256, page)
     except IndexError:
-        raise ReviewError(404, f"Document {document_id} has no page {page}.") from None
+        raise ReviewError(404, f"Document {document_id} has no page {page}.",
+                          f"Document {document_id} heeft geen pagina {page}.") from None
     response = send_file(path, mimetype="image/png", max_age=0)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
@@ -404,7 +405,7 @@ def decide(finding_id: int):
         review.decide(db(), g.user, finding, review.check_decision(request.form.get("decision")), ground,
                       _form_text("comment", api_views.MAX_COMMENT, required=False))
     except ReviewError as exc:
-        flash(exc.message, "error")
+        flash(exc.for_page, "error")
         return back_to("web.document", f"f{finding.id}", document_id=finding.document_id)
     db().commit()
     return _after_decision(finding.document, finding.id)
@@ -420,7 +421,7 @@ def decide_many(document_id: int):
                                      text=text, scope=request.form.get("scope", "document"),
                                      ground=request.form.get("ground") or None)
     except ReviewError as exc:
-        flash(exc.message, "error")
+        flash(exc.for_page, "error")
         return back_to("web.document", document_id=item.id)
     db().commit()
     where = "in het hele dossier" if request.form.get("scope") == "dossier" else "in dit document"
@@ -456,13 +457,14 @@ def add_redaction(document_id: int):
                 page = int(form.get("page", ""))
                 rect = [float(form.get(k, "")) for k in ("x0", "y0", "x1", "y1")]
             except ValueError:
-                raise ReviewError(400, "Teken een rechthoek op de pagina.") from None
+                raise ReviewError(400, "Teken een rechthoek op de pagina.",
+                                  "Teken een rechthoek op de pagina.") from None
             found = [review.add_manual_rect(db(), g.user, item, data_dir, page, rect, form.get("words") == "1",
                                             ground)]
             message = "Het getekende vlak wordt gelakt."
     except ReviewError as exc:
         db().rollback()
-        flash(exc.message, "error")
+        flash(exc.for_page, "error")
         return back_to("web.document", document_id=item.id)
     db().commit()
     flash(message, "ok")
@@ -477,7 +479,7 @@ def mark_page(document_id: int):
         page = int(request.form.get("page", ""))
         review.mark_pages(db(), g.user, item, [page], request.form.get("reviewed", "1") == "1")
     except (ValueError, ReviewError) as exc:
-        flash(getattr(exc, "message", "Onbekende pagina."), "error")
+        flash(getattr(exc, "for_page", "Onbekende pagina."), "error")
         return back_to("web.document", document_id=item.id)
     db().commit()
     return back_to("web.document", f"p{page}", document_id=item.id)
@@ -490,7 +492,7 @@ def approve(document_id: int):
     try:
         review.approve(db(), g.user, item)
     except ReviewError as exc:
-        flash(exc.message, "error")
+        flash(exc.for_page, "error")
     else:
         db().commit()
         flash("Goedgekeurd: het document kan worden vrijgegeven.", "ok")
@@ -504,7 +506,7 @@ def retry(document_id: int):
     try:
         api_views.retry_analysis(item)
     except ReviewError as exc:
-        flash(exc.message, "error")
+        flash(exc.for_page, "error")
     else:
         flash(f"{item.filename} wordt opnieuw geanalyseerd.", "ok")
     return redirect(url_for("web.dossier", dossier_id=item.dossier_id))
@@ -517,7 +519,7 @@ def review_pdf(document_id: int):
     try:
         return api_views.review_pdf(item)
     except ReviewError as exc:
-        flash(exc.message, "error")
+        flash(exc.for_page, "error")
         return back_to("web.document", document_id=item.id)
 
 
@@ -528,5 +530,5 @@ def release_pdf(document_id: int):
     try:
         return api_views.release_pdf(item, api_views.truthy(request.args.get("force")))
     except ReviewError as exc:
-        flash(f"Geen openbare versie gemaakt: {exc.message}", "error")
+        flash(f"Geen openbare versie gemaakt: {exc.for_page}", "error")
         return back_to("web.document", document_id=item.id)

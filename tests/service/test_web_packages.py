@@ -180,7 +180,7 @@ def test_a_file_that_is_no_zip_is_refused_with_one_sentence(app, people):
     assert response.status_code == 302 and path_of(response) == f"/dossiers/{dossier_id}"
     page = parse(client.get(f"/dossiers/{dossier_id}"))
     [message] = flashes(page, "error")
-    assert message.startswith("Niets opgeslagen") and "not a ZIP file" in message, message
+    assert message.startswith("Niets opgeslagen") and "geen ZIP-bestand" in message, message
     assert counts(app) == before
     assert page.select("table#jobs") == [] and page.select("table#documents") == []
     # no file chosen at all
@@ -393,9 +393,9 @@ def test_the_release_zip_waits_for_decisions_then_is_made_by_a_job_and_downloade
     response = client.post(action, data=token)
     assert path_of(response) == f"/dossiers/{dossier_id}"
     ok, errors = flash_after(client, response)
-    assert not ok and len(errors) == 1 and "undecided" in errors[0], errors
+    assert not ok and len(errors) == 1 and "voorstellen hebben nog geen besluit" in errors[0], errors
     _, errors = flash_after(client, client.post(action, data={**token, "force": "1"}))
-    assert "Only an admin" in errors[0], errors
+    assert "Alleen een beheerder" in errors[0], errors
     assert counts(app) == before
 
     # an admin sees the forced form
