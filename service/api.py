@@ -383,10 +383,7 @@ def release_pdf(document: Document, force: bool):
                           "zonder besluit zijn.")
     blockers = []  # (English, Dutch)
     if open_count and not force:
-        blockers.append((f"{open_count} suggestions are still undecided" + (f" ({added})" if added else ""),
-                         f"{open_count} voorstellen hebben nog geen besluit"
-                         + (" (er zijn zojuist voorstellen toegevoegd op plaatsen waar een elders gelakte "
-                            "tekst nog zonder besluit staat)" if added else "")))
+        blockers.append(consistency.undecided_blocker(open_count, added))
     if current_app.config["FOUR_EYES"] and review.valid_approval(session, document) is None:
         blockers.append(("a second reviewer has not approved the decisions (four-eyes)",
                          "een tweede beoordelaar heeft de besluiten nog niet goedgekeurd (vier-ogenprincipe)"))

@@ -21,6 +21,18 @@ _MESSAGES = {
     415: "This file type is not supported.",
 }
 
+# The same on the (Dutch) web pages.
+_PAGE_MESSAGES = {
+    400: "Het verzoek is niet geldig; ververs de pagina en probeer het opnieuw.",
+    403: "Uw rol staat dit niet toe.",
+    404: "Deze pagina bestaat niet.",
+    405: "Dit kan op deze pagina niet.",
+    409: "Dit kan in de huidige toestand niet.",
+    413: "Het bestand is groter dan de limiet.",
+    415: "Dit bestandstype wordt niet ondersteund.",
+    500: "Er ging iets mis in de dienst; probeer het later opnieuw.",
+}
+
 # What a browser may do with our pages: only our own scripts, styles and images, no framing, no sniffing.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; style-src-attr 'unsafe-inline'; "
@@ -73,14 +85,14 @@ def create_app(config: dict | None = None) -> Flask:
             return jsonify(error=exc.message), exc.code
         if exc.code == 401:
             return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
-        return render_template("error.html", code=exc.code, message=exc.message), exc.code
+        return render_template("error.html", code=exc.code, message=exc.for_page), exc.code
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         code = exc.code or 500
         if is_api():
             return jsonify(error=_MESSAGES.get(code, exc.name + ".")), code
-        return render_template("error.html", code=code, message=exc.description), code
+        return render_template("error.html", code=code, message=_PAGE_MESSAGES.get(code, exc.description)), code
 
     @app.after_request
     def _security_headers(response):

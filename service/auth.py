@@ -29,13 +29,21 @@ login_manager.login_message = "Log in om verder te gaan."
 login_manager.session_protection = "strong"
 
 
-class AuthError(Exception):
-    """401 or 403, with one sentence for the caller."""
+ROLE_NAMES = {"admin": "beheerder", "officer": "behandelaar", "reviewer": "beoordelaar"}
 
-    def __init__(self, code: int, message: str):
+
+class AuthError(Exception):
+    """401 or 403, with one sentence for the caller (English for the API, ``dutch`` for the web pages)."""
+
+    def __init__(self, code: int, message: str, dutch: str | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.dutch = dutch
+
+    @property
+    def for_page(self) -> str:
+        return self.dutch or self.message
 
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -101,7 +109,9 @@ def require(*roles: str):
         def wrapper(*args, **kwargs):
             user = authenticate()
             if roles and user.role not in roles:
-                raise AuthError(403, f"Your role ({user.role}) does not allow this; it needs {' or '.join(roles)}.")
+                raise AuthError(403, f"Your role ({user.role}) does not allow this; it needs {' or '.join(roles)}.",
+                                f"Uw rol ({ROLE_NAMES.get(user.role, user.role)}) staat dit niet toe; daarvoor "
+                                f"is nodig: {' of '.join(ROLE_NAMES.get(r, r) for r in roles)}.")
             g.user = user
             return view(*args, **kwargs)
 

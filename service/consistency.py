@@ -159,9 +159,9 @@ def cover_redacted(db: Session, data_dir, document: Document) -> list[Finding]:
     return added
 
 
-def cover_for_release(db: Session, data_dir, user, documents: list[Document]) -> str | None:
+def cover_for_release(db: Session, data_dir, user, documents: list[Document]) -> tuple[str, str] | None:
     """Before a release: ``cover_redacted`` on each of ``documents``, with an audit event per suggestion
-    added. Returns a sentence naming what was added (for the 409 that follows), or ``None``."""
+    added. Returns what was added, named in English and in Dutch (for the 409 that follows), or ``None``."""
     from .review import audit
 
     added = []
@@ -173,10 +173,21 @@ def cover_for_release(db: Session, data_dir, user, documents: list[Document]) ->
     if not added:
         return None
     db.commit()
-    shown = ", ".join(f"'{row.text}' ({document.filename}, page {row.page + 1})" for document, row in added[:5])
-    more = f" and {len(added) - 5} more" if len(added) > 5 else ""
-    return (f"{len(added)} places where a redacted text also stands without a decision were added as suggestions: "
-            f"{shown}{more}")
+    places = [(row.text, document.filename, row.page + 1) for document, row in added[:5]]
+    more = len(added) - len(places)
+    english = ", ".join(f"'{text}' ({name}, page {page})" for text, name, page in places)
+    dutch = ", ".join(f"'{text}' ({name}, pagina {page})" for text, name, page in places)
+    return ((f"{len(added)} places where a redacted text also stands without a decision were added as "
+             f"suggestions: {english}" + (f" and {more} more" if more else "")),
+            (f"{len(added)} plaatsen waar een elders gelakte tekst nog zonder besluit staat, zijn als voorstel "
+             f"toegevoegd: {dutch}" + (f" en {more} meer" if more else "")))
+
+
+def undecided_blocker(open_count: int, added: tuple[str, str] | None) -> tuple[str, str]:
+    """Why a release waits for open suggestions, in English and in Dutch, naming those just added."""
+    english, dutch = added or (None, None)
+    return (f"{open_count} suggestions are still undecided" + (f" ({english})" if english else ""),
+            f"{open_count} voorstellen hebben nog geen besluit" + (f" ({dutch})" if dutch else ""))
 
 
 def _locate(document: Document, hits, data_dir, file_path, locate) -> None:

@@ -130,10 +130,7 @@ def release_package(db, user: User, dossier: Dossier, force: bool, start: bool =
                           "zonder besluit zijn.")
     blockers = []  # (English, Dutch)
     if open_count and not force:
-        blockers.append((f"{open_count} suggestions are still undecided" + (f" ({added})" if added else ""),
-                         f"{open_count} voorstellen hebben nog geen besluit"
-                         + (" (er zijn zojuist voorstellen toegevoegd op plaatsen waar een elders gelakte "
-                            "tekst nog zonder besluit staat)" if added else "")))
+        blockers.append(consistency.undecided_blocker(open_count, added))
     if current_app.config["FOUR_EYES"]:
         missing = sum(1 for d in ready if review.valid_approval(db, d) is None)
         if missing:

@@ -19,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import api as api_views
 from . import packages, pages, review
-from .auth import csrf, db, log_in, log_out, require, safe_next
+from .auth import ROLE_NAMES as ROLE_LABELS, csrf, db, log_in, log_out, require, safe_next
 from .models import Document, Finding, Job, User
 from .review import ReviewError
 
@@ -36,7 +36,6 @@ STATE_LABELS = {"suggested": "voorstel", "accepted": "lakken", "rejected": "open
 STATUS_LABELS = {"queued": "in de wachtrij", "analyzing": "wordt geanalyseerd", "ready": "klaar",
                  "failed": "mislukt", "waiting": "wordt ingelezen", "duplicate": "duplicaat",
                  "unsupported": "niet ondersteund"}
-ROLE_LABELS = {"officer": "behandelaar", "reviewer": "beoordelaar", "admin": "beheerder"}
 # Release packages: the jobs of a dossier, their states and phases.
 JOB_KIND_LABELS = {"package": "Pakket", "release": "Releasepakket"}
 JOB_STATUS_LABELS = {"queued": "in de wachtrij", "running": "bezig", "done": "klaar", "failed": "mislukt"}

@@ -146,3 +146,29 @@ def test_adding_an_unknown_member_is_refused_in_dutch(app, officer):
                            data={"user": nobody, "csrf_token": csrf_of(page, "form#upload")})
     assert response.status_code == 302
     assert _errors(client, f"/dossiers/{dossier_id}") == [f"Er is geen gebruiker met de naam '{nobody}'."]
+
+
+def test_error_pages_are_dutch_too(app, officer):
+    """A page that does not exist, a dossier that does not exist and a role that may not do something: the
+    error page says so in Dutch (the API keeps its English sentences)."""
+    name, token = officer
+    client = login(app, name)
+    missing = parse(client.get("/dossiers/987654"))
+    assert missing.one("h1").text == "Niet gevonden"
+    assert "Dossier 987654 bestaat niet." in [p.text for p in missing.select("p")]
+    unknown = client.get("/bestaat-niet")
+    assert unknown.status_code == 404
+    assert "Deze pagina bestaat niet." in [p.text for p in parse(unknown).select("p")]
+    assert app.test_client().get("/api/v1/dossiers/987654", headers=auth(token)).get_json() == {
+        "error": "There is no dossier 987654."}
+
+    reviewer = unique("nl-reviewer")
+    add_user(app, reviewer, "reviewer", password=PASSWORD)
+    client = login(app, reviewer)
+    home = client.get("/")
+    forbidden = client.post("/dossiers", data={"csrf_token": csrf_of(home, "form.logout"), "title": "Niet van mij"})
+    assert forbidden.status_code == 403
+    page = parse(forbidden)
+    assert page.one("h1").text == "Geen toegang"
+    assert any(p.text.startswith("Uw rol (beoordelaar) staat dit niet toe") for p in page.select("p")), \
+        [p.text for p in page.select("p")]
