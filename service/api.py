@@ -294,12 +294,22 @@ def decide(finding_id: int):
     body = json_body()
     # "only_this": decide this occurrence alone; by default the dossier's open suggestions of the same
     # text follow (one name, one decision).
-    followed = review.decide(db(), g.user, finding, review.check_decision(body.get("decision")),
-                             text_field(body, "ground", 40, required=False),
+    decision = review.check_decision(body.get("decision"))
+    followed = review.decide(db(), g.user, finding, decision, text_field(body, "ground", 40, required=False),
                              text_field(body, "comment", MAX_COMMENT, False),
                              follow=not flag_field(body, "only_this"))
+    added = cover_accepted(finding.document, decision)
     db().commit()
-    return jsonify(id=finding.id, state=finding.state, ground=finding.ground, followed=followed), 200
+    return jsonify(id=finding.id, state=finding.state, ground=finding.ground, followed=followed,
+                   added=len(added)), 200
+
+
+def cover_accepted(document: Document, decision: str) -> list[Finding]:
+    """After an accept: the places in ``document`` where a text it now redacts stands without a finding of
+    its own become suggestions at once (they would otherwise first show up when the release is asked for)."""
+    if decision != "accept":
+        return []
+    return consistency.cover_and_audit(db(), current_app.config["DATA_DIR"], g.user, document)
 
 
 @api.post("/documents/<int:document_id>/decisions")
@@ -312,8 +322,9 @@ def decide_by_text(document_id: int):
                                  scope=body.get("scope", "document"),
                                  ground=text_field(body, "ground", 40, required=False),
                                  comment=text_field(body, "comment", MAX_COMMENT, required=False))
+    added = cover_accepted(document, body.get("decision"))
     db().commit()
-    return jsonify(changed=changed), 200
+    return jsonify(changed=changed, added=len(added)), 200
 
 
 @api.post("/documents/<int:document_id>/redactions")

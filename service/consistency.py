@@ -159,17 +159,22 @@ def cover_redacted(db: Session, data_dir, document: Document) -> list[Finding]:
     return added
 
 
+def cover_and_audit(db: Session, data_dir, user, document: Document) -> list[Finding]:
+    """``cover_redacted`` with an audit event for each suggestion it adds: after a reviewer redacts a text
+    (so the other places show up at once) and before a release (so none is missed)."""
+    from .review import audit
+
+    added = cover_redacted(db, data_dir, document)
+    for row in added:
+        audit(db, user, document.dossier_id, "finding.suggested", None,
+              {"finding": row.id, "document": document.id, "page": row.page, "reason": row.reason})
+    return added
+
+
 def cover_for_release(db: Session, data_dir, user, documents: list[Document]) -> tuple[str, str] | None:
     """Before a release: ``cover_redacted`` on each of ``documents``, with an audit event per suggestion
     added. Returns what was added, named in English and in Dutch (for the 409 that follows), or ``None``."""
-    from .review import audit
-
-    added = []
-    for document in documents:
-        for row in cover_redacted(db, data_dir, document):
-            audit(db, user, document.dossier_id, "finding.suggested", None,
-                  {"finding": row.id, "document": document.id, "page": row.page, "reason": row.reason})
-            added.append((document, row))
+    added = [(document, row) for document in documents for row in cover_and_audit(db, data_dir, user, document)]
     if not added:
         return None
     db.commit()

@@ -62,6 +62,10 @@ def roles_text(roles: tuple[str, ...]) -> str:
     return "Only the roles " + " and ".join(roles) + "; any other role gets 403."
 
 
+ADDED = {"type": "integer",
+         "description": "After an accept: how many places in the document where a text it now redacts stood "
+                        "without a finding of its own were added as suggestions (audited as "
+                        "`finding.suggested`)."}
 FORCE = {"name": "force", "in": "query", "required": False,
          "description": "`1`, `true`, `yes` or `ja` to release while suggestions are undecided (admins only); "
                         "they are then redacted.",
@@ -446,7 +450,8 @@ def paths() -> dict:
                                            "followed": {"type": "integer",
                                                         "description": "How many open suggestions of the same "
                                                                        "text elsewhere in the dossier took the "
-                                                                       "same decision."}},
+                                                                       "same decision."},
+                                           "added": ADDED},
                             "required": ["id", "state", "ground"]}),
                  "400": error("The body is not a JSON object, `decision` is not `accept` or `reject`, or "
                               "`ground` or `comment` is not valid.")},
@@ -469,7 +474,7 @@ def paths() -> dict:
                 "every finding still `suggested` in the scope. Findings already in the wanted state (and ground) "
                 "are left alone. Each change is written to the audit trail.", DECIDERS,
                 {"200": ok("How many findings changed.",
-                           {"type": "object", "properties": {"changed": {"type": "integer"}},
+                           {"type": "object", "properties": {"changed": {"type": "integer"}, "added": ADDED},
                             "required": ["changed"]}),
                  "400": error("The body is not a JSON object, `decision` or `scope` is not valid, `text` is "
                               "missing without `\"all\": true`, or `ground` or `comment` is not valid.")},

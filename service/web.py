@@ -406,8 +406,15 @@ def decide(finding_id: int):
     except ReviewError as exc:
         flash(exc.for_page, "error")
         return back_to("web.document", f"f{finding.id}", document_id=finding.document_id)
+    _say_added(api_views.cover_accepted(finding.document, request.form.get("decision")))
     db().commit()
     return _after_decision(finding.document, finding.id)
+
+
+def _say_added(added: list[Finding]) -> None:
+    if added:
+        flash(f"{len(added)} plaats(en) waar dezelfde tekst nog zonder besluit stond, zijn als voorstel "
+              "toegevoegd.", "ok")
 
 
 @web.post("/documents/<int:document_id>/decisions")
@@ -422,10 +429,12 @@ def decide_many(document_id: int):
     except ReviewError as exc:
         flash(exc.for_page, "error")
         return back_to("web.document", document_id=item.id)
+    added = api_views.cover_accepted(item, request.form.get("decision"))
     db().commit()
     where = "in het hele dossier" if request.form.get("scope") == "dossier" else "in dit document"
     verb = "gelakt" if request.form.get("decision") == "accept" else "openbaar gemaakt"
     flash(f"{changed} vindplaats(en) {where} {verb}.", "ok")
+    _say_added(added)
     return _after_decision(item)
 
 
@@ -434,8 +443,10 @@ def decide_many(document_id: int):
 def accept_all(document_id: int):
     item = api_views.visible_document(document_id)
     changed = review.decide_many(db(), g.user, item, "accept")
+    added = api_views.cover_accepted(item, "accept")
     db().commit()
     flash(f"Alle {changed} voorstellen in dit document zijn overgenomen.", "ok")
+    _say_added(added)
     return back_to("web.document", document_id=item.id)
 
 

@@ -65,6 +65,10 @@
       return;
     }
     const body = await response.json();
+    if (body.added) {  // the same text stood elsewhere without a decision: show those new suggestions
+      window.location.reload();
+      return;
+    }
     setState(item, body.state);
     step(1, true);
   }

@@ -86,7 +86,8 @@ def test_one_decision_is_followed_across_the_dossier_and_one_occurrence_can_diff
     # a reviewer overrides one occurrence: only that one changes
     reply = client.post(f"/api/v1/findings/{same[0]['id']}/decision", json={"decision": "reject"},
                         headers=auth(tokens["reviewer"]))
-    assert reply.get_json() == {"id": same[0]["id"], "state": "rejected", "ground": same[0]["ground"], "followed": 0}
+    assert reply.get_json() == {"id": same[0]["id"], "state": "rejected", "ground": same[0]["ground"], "followed": 0,
+                               "added": 0}
     mail = findings_of(client, tokens["reviewer"], documents["mails/mail-0001.pdf"]["id"])
     assert all(f["state"] == "accepted" for f in mail if f["text"] == "Xandrijn Ploeterbeek")
     client.post(f"/api/v1/findings/{same[0]['id']}/decision", json={"decision": "accept", "only_this": True},

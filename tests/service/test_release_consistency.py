@@ -60,13 +60,16 @@ def unflag_all_but_first(app, document_id, text):
     """Leave only the first finding of ``text``: the engine flags every occurrence of what it suggests, but
     not always of what it keeps (a name after a role such as "staatssecretaris", the same letters without
     one elsewhere), and a reviewer may then redact the kept one."""
-    from service.models import Finding
+    from sqlalchemy import delete
+
+    from service.models import Decision, Finding
 
     with db_session(app) as session:
         rows = list(session.scalars(select(Finding).where(Finding.document_id == document_id, Finding.text == text)
                                     .order_by(Finding.start)))
         assert len(rows) >= 2, [r.text for r in rows]
         for row in rows[1:]:
+            session.execute(delete(Decision).where(Decision.finding_id == row.id))
             session.delete(row)
         session.commit()
         return rows[0].id
@@ -81,10 +84,12 @@ def test_a_redaction_of_a_text_that_also_stands_unflagged_elsewhere_becomes_a_su
                           "Zijn aanvraag is op 12 maart 1980 niet ontvangen."]])
     dossier_id, document_id = fresh_document(app, tokens, names, content=content, name="geboren.pdf")
     reviewer = auth(tokens["reviewer"])
-    first = unflag_all_but_first(app, document_id, "12 maart 1980")
     response = client.post(f"/api/v1/documents/{document_id}/decisions", json={"all": True, "decision": "accept"},
                            headers=reviewer)
     assert response.status_code == 200
+    # decided, and then a place loses its finding (as in a dossier made consistent before this rule): the
+    # release itself still finds it
+    first = unflag_all_but_first(app, document_id, "12 maart 1980")
 
     # The release finds the other "12 maart 1980", makes it a suggestion and says so, instead of a 422.
     response = release(app, client, tokens["officer"], document_id)
@@ -149,3 +154,22 @@ def test_a_drawn_box_redacts_its_place_only(app, client, tokens, names):
     text = pdf_text(response.data)
     assert "Locatie: Zeewolde" not in text
     assert "van Zeewolde zijn" in text
+
+
+def test_an_accept_adds_the_unflagged_places_at_once(app, client, tokens, names):
+    """The reviewer sees the other places when redacting, not only when asking for the release."""
+    content = pdf_bytes([["Betrokkene, geboren op 12 maart 1980, woont in Zeewolde.",
+                          "Zijn aanvraag is op 12 maart 1980 niet ontvangen."]])
+    _, document_id = fresh_document(app, tokens, names, content=content, name="geboren3.pdf")
+    first = unflag_all_but_first(app, document_id, "12 maart 1980")
+    response = client.post(f"/api/v1/findings/{first}/decision", json={"decision": "accept"},
+                           headers=auth(tokens["reviewer"]))
+    assert response.status_code == 200 and response.get_json()["added"] == 1, response.get_json()
+    [added] = [f for f in findings_of(client, tokens["reviewer"], document_id) if f["state"] == "suggested"]
+    assert added["text"] == "12 maart 1980" and added["reason"].startswith("elders in dit document gelakt")
+    again = client.post(f"/api/v1/findings/{first}/decision", json={"decision": "accept", "only_this": True},
+                        headers=auth(tokens["reviewer"]))
+    assert again.get_json()["added"] == 0  # nothing twice
+    rejected = client.post(f"/api/v1/documents/{document_id}/decisions",
+                           json={"all": True, "decision": "reject"}, headers=auth(tokens["reviewer"]))
+    assert rejected.get_json() == {"changed": 1, "added": 0}

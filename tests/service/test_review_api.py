@@ -875,7 +875,7 @@ def test_decide_all_decides_only_open_suggestions_and_may_set_a_ground(app, clie
     decisions = decision_count(app, document_id)
     response = client.post(url, json={"all": True, "decision": "accept", "ground": "5.1.2i"}, headers=reviewer)
     assert response.status_code == 200, response.get_json()
-    assert response.get_json() == {"changed": len(open_ids)}
+    assert response.get_json() == {"changed": len(open_ids), "added": 0}
     assert decision_count(app, document_id) == decisions + len(open_ids)
     with db_session(app) as session:
         rows = {f.id: f for f in session.scalars(select(Finding).where(Finding.document_id == document_id))}
@@ -893,18 +893,19 @@ def test_decide_all_decides_only_open_suggestions_and_may_set_a_ground(app, clie
     assert all(e.before["state"] == "suggested" and e.after["ground"] == "5.1.2i" for e in accepted_events)
 
     # nothing is open any more
-    assert client.post(url, json={"all": True, "decision": "reject"}, headers=reviewer).get_json() == {"changed": 0}
+    assert client.post(url, json={"all": True, "decision": "reject"}, headers=reviewer).get_json() == {
+        "changed": 0, "added": 0}
     assert decision_count(app, document_id) == decisions + len(open_ids)
 
     # by text, a ground changes findings already in the wanted state; the same ground again changes nothing
     joost = [fid for fid in open_ids if rows[fid].text == "Joost"]
     assert joost
     response = client.post(url, json={"text": "joost", "decision": "accept", "ground": "5.1.2e"}, headers=reviewer)
-    assert response.get_json() == {"changed": len(joost)}
+    assert response.get_json() == {"changed": len(joost), "added": 0}
     with db_session(app) as session:
         assert all(session.get(Finding, fid).ground == "5.1.2e" for fid in joost)
     response = client.post(url, json={"text": "joost", "decision": "accept", "ground": "5.1.2e"}, headers=reviewer)
-    assert response.get_json() == {"changed": 0}
+    assert response.get_json() == {"changed": 0, "added": 0}
 
     # an unknown ground is refused and changes nothing
     before = (decision_count(app, document_id), len(events(app, dossier_id)))

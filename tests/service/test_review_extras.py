@@ -87,17 +87,17 @@ def test_decide_by_text_in_a_document_and_in_the_dossier(app, client, tokens, na
     response = client.post(url, json={"text": "JAN JANSEN", "decision": "accept", "scope": "document"},
                            headers=auth(tokens["reviewer"]))
     assert response.status_code == 200, response.get_json()
-    assert response.get_json() == {"changed": 2}
+    assert response.get_json() == {"changed": 2, "added": 0}
     assert counts() == (decisions + 2, events + 2)
 
     response = client.post(url, json={"text": "jan jansen", "decision": "accept", "scope": "dossier"},
                            headers=auth(tokens["admin"]))
-    assert response.get_json() == {"changed": 1}  # the first document's two are accepted already
+    assert response.get_json() == {"changed": 1, "added": 0}  # the first document's two are accepted already
     assert counts() == (decisions + 3, events + 3)
 
     response = client.post(url, json={"text": "Jan Jansen", "decision": "reject", "scope": "dossier"},
                            headers=auth(tokens["reviewer"]))
-    assert response.get_json() == {"changed": 3}
+    assert response.get_json() == {"changed": 3, "added": 0}
     assert counts() == (decisions + 6, events + 6)
 
     with db_session(app) as session:
@@ -125,7 +125,7 @@ def test_decide_by_text_checks_role_and_input(app, client, tokens, names):
         response = client.post(url, json=bad, headers=auth(tokens["reviewer"]))
         assert response.status_code == 400, bad
         assert isinstance(response.get_json()["error"], str)
-    assert client.post(url, json=good, headers=auth(tokens["reviewer"])).get_json() == {"changed": 1}
+    assert client.post(url, json=good, headers=auth(tokens["reviewer"])).get_json() == {"changed": 1, "added": 0}
 
 
 # --- restart safety -----------------------------------------------------------------------------------------
