@@ -48,12 +48,25 @@ def test_a_name_kept_inside_a_longer_kept_name_is_released_as_decided(app, clien
         decision = "reject" if finding["text"] == "R. Soekhlal" else "accept"
         decide(client, tokens["reviewer"], finding["id"], decision, only_this=True)
 
-    response = release(app, client, tokens["officer"], document_id)
-    assert response.status_code == 200, response.get_json()
-    text = pdf_text(response.data)
+    text = released_text(app, client, tokens["officer"], document_id)
     assert "R. Soekhlal" in text  # kept where the reviewer kept it
     assert "met Soekhlal" not in text and "Soekhlal over" not in text  # redacted where it was redacted
     assert "06 12 34 56 78" not in text
+
+
+def released_text(app, client, token, document_id) -> str:
+    """The text of the document's release, which must be made (200)."""
+    response = release(app, client, token, document_id)
+    assert response.status_code == 200, response.get_json()
+    return pdf_text(response.data)
+
+
+def birth_date_document(app, tokens, names, name: str) -> tuple[int, int]:
+    """A date of birth, and the same date two lines on (the engine flags both)."""
+    content = pdf_bytes([["Betrokkene, geboren op 12 maart 1980, woont in Zeewolde.",
+                          "Het overleg vond plaats in het gemeentehuis.",
+                          "Zijn aanvraag is op 12 maart 1980 niet ontvangen."]])
+    return fresh_document(app, tokens, names, content=content, name=name)
 
 
 def unflag_all_but_first(app, document_id, text):
@@ -79,10 +92,7 @@ def test_a_redaction_of_a_text_that_also_stands_unflagged_elsewhere_becomes_a_su
                                                                                            names):
     from service.models import AuditEvent, Finding
 
-    content = pdf_bytes([["Betrokkene, geboren op 12 maart 1980, woont in Zeewolde.",
-                          "Het overleg vond plaats in het gemeentehuis.",
-                          "Zijn aanvraag is op 12 maart 1980 niet ontvangen."]])
-    dossier_id, document_id = fresh_document(app, tokens, names, content=content, name="geboren.pdf")
+    dossier_id, document_id = birth_date_document(app, tokens, names, "geboren.pdf")
     reviewer = auth(tokens["reviewer"])
     response = client.post(f"/api/v1/documents/{document_id}/decisions", json={"all": True, "decision": "accept"},
                            headers=reviewer)
@@ -113,17 +123,13 @@ def test_a_redaction_of_a_text_that_also_stands_unflagged_elsewhere_becomes_a_su
         assert len(list(session.scalars(select(Finding).where(Finding.document_id == document_id,
                                                               Finding.recognizer == "consistency")))) == 1
     decide(client, tokens["reviewer"], added_id, "accept")
-    response = release(app, client, tokens["officer"], document_id)
-    assert response.status_code == 200, response.get_json()
-    text = pdf_text(response.data)
+    text = released_text(app, client, tokens["officer"], document_id)
     assert "1980" not in text
     assert "gemeentehuis" in text
 
 
 def test_rejecting_the_added_place_keeps_it_visible(app, client, tokens, names):
-    content = pdf_bytes([["Betrokkene, geboren op 12 maart 1980, woont in Zeewolde.",
-                          "Zijn aanvraag is op 12 maart 1980 niet ontvangen."]])
-    _, document_id = fresh_document(app, tokens, names, content=content, name="geboren2.pdf")
+    _, document_id = birth_date_document(app, tokens, names, "geboren2.pdf")
     unflag_all_but_first(app, document_id, "12 maart 1980")
     client.post(f"/api/v1/documents/{document_id}/decisions", json={"all": True, "decision": "accept"},
                 headers=auth(tokens["reviewer"]))
@@ -131,9 +137,7 @@ def test_rejecting_the_added_place_keeps_it_visible(app, client, tokens, names):
     [added] = [f for f in findings_of(client, tokens["reviewer"], document_id) if f["state"] == "suggested"]
     assert added["reason"].startswith("elders in dit document gelakt"), added
     decide(client, tokens["reviewer"], added["id"], "reject", only_this=True)
-    response = release(app, client, tokens["officer"], document_id)
-    assert response.status_code == 200, response.get_json()
-    text = pdf_text(response.data)
+    text = released_text(app, client, tokens["officer"], document_id)
     assert "op 12 maart 1980 niet" in text
     assert "geboren op 12 maart 1980" not in text
 
@@ -149,18 +153,14 @@ def test_a_drawn_box_redacts_its_place_only(app, client, tokens, names):
     assert response.status_code == 201, response.get_json()
     client.post(f"/api/v1/documents/{document_id}/decisions", json={"all": True, "decision": "accept"},
                 headers=auth(tokens["reviewer"]))
-    response = release(app, client, tokens["officer"], document_id)
-    assert response.status_code == 200, response.get_json()
-    text = pdf_text(response.data)
+    text = released_text(app, client, tokens["officer"], document_id)
     assert "Locatie: Zeewolde" not in text
     assert "van Zeewolde zijn" in text
 
 
 def test_an_accept_adds_the_unflagged_places_at_once(app, client, tokens, names):
     """The reviewer sees the other places when redacting, not only when asking for the release."""
-    content = pdf_bytes([["Betrokkene, geboren op 12 maart 1980, woont in Zeewolde.",
-                          "Zijn aanvraag is op 12 maart 1980 niet ontvangen."]])
-    _, document_id = fresh_document(app, tokens, names, content=content, name="geboren3.pdf")
+    _, document_id = birth_date_document(app, tokens, names, "geboren3.pdf")
     first = unflag_all_but_first(app, document_id, "12 maart 1980")
     response = client.post(f"/api/v1/findings/{first}/decision", json={"decision": "accept"},
                            headers=auth(tokens["reviewer"]))
