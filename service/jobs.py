@@ -31,6 +31,8 @@ from pathlib import Path
 
 from sqlalchemy import func, or_, select, update
 
+from redaction.package import dutch
+
 from .models import Document, Dossier, Finding, Job, JobItem, utcnow
 from .storage import file_path
 
@@ -652,12 +654,12 @@ def inventory_rows(db, job: Job, folder: Path):
             row.status = "duplicate"
             row.duplicate_of = number.get(document.duplicate_of)
         elif document.status == "unsupported":
-            row.status, row.note = "unsupported", document.error
+            row.status, row.note = "unsupported", dutch.reason(document.error, "unsupported")
         elif item is not None and item.status == "done":
             row.status = "released"
             row.counts_per_ground = dict(item.result.get("counts_per_ground") or {})
             row.counts_per_entity = dict(item.result.get("counts_per_entity") or {})
-            notes = list(item.result.get("warnings") or [])
+            notes = [n for n in map(dutch.warning, item.result.get("warnings") or []) if n]
             read = [p for p in (document.ocr_pages or []) if p.get("confidence") is not None]
             if read:
                 lowest = min(p["confidence"] for p in read)
@@ -669,8 +671,8 @@ def inventory_rows(db, job: Job, folder: Path):
             files.append((f"documenten/{row.id} {_zip_name(name)}", folder / "documents" / f"{document.id}.pdf"))
         else:
             row.status = "failed"
-            row.note = (item.result or {}).get("error") if item is not None and item.result else document.error
-            row.note = row.note or "the document was not analysed."
+            error = (item.result or {}).get("error") if item is not None and item.result else document.error
+            row.note = dutch.reason(error or "not analysed", "failed")
         rows.append(row)
     return rows, files
 

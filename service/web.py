@@ -17,6 +17,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from redaction.package import dutch
+
 from . import api as api_views
 from . import packages, pages, review
 from .auth import ROLE_NAMES as ROLE_LABELS, csrf, db, log_in, log_out, require, safe_next
@@ -50,7 +52,8 @@ BUSY_JOB = ("queued", "running")
 def _labels():
     return {"ENTITY_LABELS": ENTITY_LABELS, "STATE_LABELS": STATE_LABELS, "STATUS_LABELS": STATUS_LABELS,
             "ROLE_LABELS": ROLE_LABELS, "JOB_KIND_LABELS": JOB_KIND_LABELS,
-            "JOB_STATUS_LABELS": JOB_STATUS_LABELS, "PHASE_LABELS": PHASE_LABELS, "current": g.get("user")}
+            "JOB_STATUS_LABELS": JOB_STATUS_LABELS, "PHASE_LABELS": PHASE_LABELS, "current": g.get("user"),
+            "dutch_reason": dutch.reason}
 
 
 def back_to(endpoint: str, anchor: str | None = None, **values):

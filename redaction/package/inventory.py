@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO
 
 from ..atomic import write_atomic
+from .dutch import DEFAULT_REASON
 
 BEOORDELING = ("Openbaar", "Deels openbaar", "Niet openbaar", "Reeds openbaar", "Duplicaat")
 COLUMNS = ("ID", "Document", "File type", "Datum", "Beoordeling", "Beoordelingsgrond", "Toelichting",
@@ -63,11 +64,6 @@ ENTITY_LABELS: dict[str, tuple[str, str]] = {
     "MANUAL": ("handmatige lakking", "handmatige lakkingen"),
 }
 
-_DEFAULT_REASON = {
-    "failed": "de verwerking is mislukt",
-    "unsupported": "dit bestandstype wordt niet ondersteund",
-    "refused": "het bestand is geweigerd",
-}
 
 # XML 1.0 (XLSX) cannot hold C0 control characters, and in HTML they are parse errors; upload names
 # can carry them, so they are dropped from every text we write outside the CSV.
@@ -155,7 +151,7 @@ class InventoryRow:
         note = _sentence(self.note) if self.note and self.note.strip() else ""
         if self.status in NOT_PROCESSED:
             # The note is the reason here, so it is part of the sentence and not repeated after it.
-            reason = note or _DEFAULT_REASON[self.status]
+            reason = note or DEFAULT_REASON[self.status]
             return f"Niet verwerkt: {_lower_first(reason.rstrip('.!?'))}."
         if self.status == "duplicate":
             text = f"Duplicaat van {self.duplicate_of}." if self.duplicate_of else "Duplicaat."

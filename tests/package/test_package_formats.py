@@ -84,7 +84,7 @@ def test_every_format_is_converted_and_released(released):
         "afspraak.msg": "released", "brieven/brief.pdf": "released", "kapot.docx": "failed",
         "mail.eml": "released", "mail.eml/notitie.pdf": "released", "mail.eml/brief.pdf": "duplicate",
         "notitie.docx": "released", "scan.png": "released"}, statuses
-    assert "cannot be converted" in files["kapot.docx"]["note"]
+    assert files["kapot.docx"]["note"] == "het bestand kan niet naar PDF worden omgezet"  # as in the inventory
     # the report says what each file was converted from, and which pages OCR read, how well
     assert files["notitie.docx"]["converted_from"] == "Word"
     assert files["mail.eml"]["converted_from"] == "e-mail (EML)"

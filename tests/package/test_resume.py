@@ -152,5 +152,5 @@ def test_a_document_that_keeps_stopping_its_worker_fails_alone(tmp_path):
     import json
 
     files = {f["path"]: f for f in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["files"]}
-    assert files[path]["status"] == "failed" and "stopped 3 times" in files[path]["note"]
+    assert files[path]["status"] == "failed" and "3 keer vast" in files[path]["note"]
     assert sum(f["status"] == "released" for f in files.values()) == DOCUMENTS - 1
