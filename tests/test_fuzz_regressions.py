@@ -108,6 +108,23 @@ def test_eml_with_malformed_html_marked_section():
         pass
 
 
+# Found by `benchmarks/fuzz.py --seed 11`: a multipart part whose Content-Type ends in a parameter name
+# without a value. The standard library's header parser raises IndexError while the message is parsed,
+# before any of read_email's own error handling.
+EML_PARAMETER_WITHOUT_VALUE = (
+    b"From: j@example.nl\r\nTo: x@example.nl\r\nSubject: bijlage\r\n"
+    b"Content-Type: multipart/mixed; boundary=\"AAA\"\r\n\r\n--AAA\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n\r\nHallo\r\n--AAA\r\n"
+    b"Content-Type: apt; filename*\r\n\r\nxx\r\n--AAA--\r\n")
+
+
+def test_eml_with_a_content_type_parameter_without_value():
+    try:
+        read_email(EML_PARAMETER_WITHOUT_VALUE, "eml")
+    except InputError as exc:
+        assert "cannot be read" in str(exc)
+
+
 # The end of a ZIP file that says it spans two disks (what the last part of a split ZIP archive says):
 # a ZIP64 end-of-central-directory locator with "total disks 2", then an empty end record.
 # zipfile.is_zipfile raises BadZipFile for it, and unpack() calls is_zipfile outside its error handling.

@@ -146,7 +146,11 @@ def read_email(content: bytes, kind: str) -> Email:
 def _read_eml(content: bytes) -> Email:
     if not content.strip():
         raise InputError("The e-mail file is empty; save the e-mail again from the mail program.")
-    message = BytesParser(policy=policy.default).parsebytes(content)
+    try:  # the standard library's parser itself can fail on a broken header ("filename*" with no value)
+        message = BytesParser(policy=policy.default).parsebytes(content)
+    except _PARSE_ERRORS as exc:
+        raise InputError(f"The e-mail cannot be read ({short_reason(exc).rstrip('.')}); save the e-mail again "
+                         "from the mail program.") from exc
     if not any(name in message for name in _ESSENTIAL_HEADERS):
         raise InputError("The e-mail file has no From, To, Subject or Date header, so it is damaged or no "
                          "e-mail; save the e-mail again from the mail program.")
