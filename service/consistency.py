@@ -49,11 +49,7 @@ def dossier_terms(db: Session, dossier_id: int) -> dict[str, Finding]:
 def add_occurrences(db: Session, data_dir, dossier_id: int, documents: list[Document] | None = None) -> int:
     """Add a suggestion for every uncovered occurrence of a dossier term in ``documents`` (default: all
     ready documents of the dossier). Returns how many findings were added."""
-    from redaction.document import locate
     from redaction.steps import SearchIndex, find_terms
-
-    from .analysis import stored_boxes
-    from .storage import file_path
 
     terms = dossier_terms(db, dossier_id)
     if not terms:
@@ -89,16 +85,8 @@ def add_occurrences(db: Session, data_dir, dossier_id: int, documents: list[Docu
                 hit.reason = f"elders in dit dossier gelakt (document {source.document_id})"
                 hits.append(hit)
                 existing.append((hit.start, hit.end))
-        if not hits:
-            continue
-        _locate(document, hits, data_dir, file_path, locate)
-        for hit in hits:
-            if hit.page is None:
-                continue
-            db.add(Finding(document_id=document.id, key=hit.id, entity=hit.entity, text=hit.text, start=hit.start,
-                           end=hit.end, page=hit.page, **stored_boxes(hit), ground=hit.ground, score=1.0,
-                           recognizer=PROPAGATED, reason=hit.reason, state="suggested"))
-            added += 1
+        if hits:
+            added += len(_suggest(db, data_dir, document, hits))
     db.flush()
     return added
 
@@ -112,13 +100,9 @@ def cover_redacted(db: Session, data_dir, document: Document) -> list[Finding]:
     in "ministerie van IenW" two lines on) would otherwise meet a 422. The places are found as the verifier
     reads them: the whole text as a word, also inside a longer name ("Soekhlal" in "Soekhlal-Jansen"). A
     place inside another finding, whatever its state, is decided already and left alone."""
-    from redaction.document import locate
     from redaction.findings import DecisionKind, Finding as EngineFinding
     from redaction.render.verify import EDGES, READABLE_MIN_CHARS
     from redaction.steps import SearchIndex
-
-    from .analysis import stored_boxes
-    from .storage import file_path
 
     if not document.text or document.status != "ready":
         return []
@@ -145,16 +129,7 @@ def cover_redacted(db: Session, data_dir, document: Document) -> list[Finding]:
                 reason=f"elders in dit document gelakt (bevinding {source.id})"))
     if not hits:
         return []
-    _locate(document, hits, data_dir, file_path, locate)
-    added = []
-    for hit in hits:
-        if hit.page is None:
-            continue
-        row = Finding(document_id=document.id, key=hit.id, entity=hit.entity, text=hit.text, start=hit.start,
-                      end=hit.end, page=hit.page, **stored_boxes(hit), ground=hit.ground, score=1.0,
-                      recognizer=PROPAGATED, reason=hit.reason, state="suggested")
-        db.add(row)
-        added.append(row)
+    added = _suggest(db, data_dir, document, hits)
     db.flush()
     return added
 
@@ -195,17 +170,28 @@ def undecided_blocker(open_count: int, added: tuple[str, str] | None) -> tuple[s
             f"{open_count} voorstellen hebben nog geen besluit" + (f" ({dutch})" if dutch else ""))
 
 
-def _locate(document: Document, hits, data_dir, file_path, locate) -> None:
-    from redaction.document import open_document
+def _suggest(db: Session, data_dir, document: Document, hits) -> list[Finding]:
+    """Store each of ``hits`` (engine findings in ``document``'s text) as a suggestion of this step, with its
+    boxes on the pages; returns the rows added. None is stored when the file's text is read differently now
+    (offsets would point elsewhere), nor a hit that has no place on a page."""
+    from redaction.document import locate, open_document
+
+    from .analysis import stored_boxes
+    from .storage import file_path
 
     opened = open_document(file_path(data_dir, document.sha256))
     try:
-        if opened.text != document.text:  # a different text extraction: offsets would point elsewhere
-            hits.clear()
-            return
+        if opened.text != document.text:
+            return []
         locate(opened, hits)
     finally:
         opened.close()
+    rows = [Finding(document_id=document.id, key=hit.id, entity=hit.entity, text=hit.text, start=hit.start,
+                    end=hit.end, page=hit.page, **stored_boxes(hit), ground=hit.ground, score=1.0,
+                    recognizer=PROPAGATED, reason=hit.reason, state="suggested")
+            for hit in hits if hit.page is not None]
+    db.add_all(rows)
+    return rows
 
 
 def inherit_decisions(db: Session, dossier_id: int, documents: list[Document] | None = None) -> int:
