@@ -245,10 +245,11 @@ def clean(pdf: pymupdf.Document, redacted_texts: list[str]) -> None:
     except Exception:
         _drop(pdf, catalog, "OpenAction")
     _clean_outline(pdf, patterns)
-    for xref in _reachable(pdf):  # JavaScript actions anywhere (links, outline items)
+    for xref, source in _reachable(pdf).items():  # JavaScript actions anywhere (links, outline items)
         try:
-            # A JavaScript action is /S /JavaScript by definition; one key per object keeps this cheap.
-            if pdf.xref_get_key(xref, "S")[1] == "/JavaScript":
+            # A JavaScript action is /S /JavaScript by definition. The walk has each object's source as MuPDF
+            # writes it (names decoded), so only objects that mention JavaScript are asked for their key.
+            if "JavaScript" in source and pdf.xref_get_key(xref, "S")[1] == "/JavaScript":
                 pdf.update_object(xref, "<</S/JavaScript/JS()>>")
         except Exception:
             continue
@@ -265,27 +266,30 @@ def clean(pdf: pymupdf.Document, redacted_texts: list[str]) -> None:
 _REFERENCE = re.compile(r"(\d+)\s+\d+\s+R\b")
 
 
-def _reachable(pdf: pymupdf.Document) -> list[int]:
-    """The object numbers reachable from the trailer: what the garbage-collecting save keeps.
+def _reachable(pdf: pymupdf.Document) -> dict[int, str]:
+    """The objects reachable from the trailer, what the garbage-collecting save keeps: number -> source.
 
     Walking the references, not every number below ``xref_length``, keeps the cost to the objects that are
     there: a tiny damaged file may declare an object numbered in the millions. A reference found inside a
     string only adds an object to look at, never hides one."""
     length = _xref_length(pdf)
-    seen: set[int] = set()
+    sources: dict[int, str] = {}
     todo = [-1]  # the trailer
+    seen = {-1}
     while todo:
         xref = todo.pop()
         try:
             source = pdf.xref_object(xref, compressed=True)
         except Exception:
             continue
+        if xref > 0:
+            sources[xref] = source
         for match in _REFERENCE.finditer(source):
             number = int(match.group(1))
             if 0 < number < length and number not in seen:
                 seen.add(number)
                 todo.append(number)
-    return sorted(seen)
+    return dict(sorted(sources.items()))
 
 
 def _xref_length(pdf: pymupdf.Document) -> int:
