@@ -92,19 +92,23 @@ def test_plain_eml_is_read_with_headers_body_and_attachments():
     assert mail.attachments[1].content == DOCX_BLOB
 
 
+# The header block of plain_message() as Outlook prints it (and so the e-mail's PDF).
+OUTLOOK_HEADER = [
+    f"Van: {SENDER}",
+    "Verzonden: dinsdag 5 maart 2024 10:12",
+    f"Aan: {TO[0]}; {TO[1]}",
+    f"CC: {CC[0]}",
+    "Onderwerp: Subsidieaanvraag Bakker",
+    "Bijlagen: notitie.pdf; brief aan aanvrager.docx",
+]
+
+
 def test_plain_eml_prints_like_an_outlook_mail():
     mail = read_email(plain_message().as_bytes(), "eml")
     text, pages, metadata = pdf_text(email_to_pdf(mail))
     lines = text.splitlines()
 
-    assert lines[:6] == [
-        f"Van: {SENDER}",
-        "Verzonden: dinsdag 5 maart 2024 10:12",
-        f"Aan: {TO[0]}; {TO[1]}",
-        f"CC: {CC[0]}",
-        "Onderwerp: Subsidieaanvraag Bakker",
-        "Bijlagen: notitie.pdf; brief aan aanvrager.docx",
-    ]
+    assert lines[:6] == OUTLOOK_HEADER
     for expected in ("Beste Fatima,", "06-12345678", "Jan de Vries", "Afdeling Vergunningen"):
         assert expected in text
     assert pages == 1
@@ -313,14 +317,7 @@ def test_outlook_msg_is_read_and_printed():
     assert mail.attachments[0].content_type == "application/pdf"
 
     text, _, metadata = pdf_text(email_to_pdf(mail))
-    assert text.splitlines()[:6] == [
-        f"Van: {SENDER}",
-        "Verzonden: dinsdag 5 maart 2024 10:12",
-        f"Aan: {TO[0]}; {TO[1]}",
-        f"CC: {CC[0]}",
-        "Onderwerp: Subsidieaanvraag Bakker",
-        "Bijlagen: notitie.pdf; brief aan aanvrager.docx",
-    ]
+    assert text.splitlines()[:6] == OUTLOOK_HEADER
     assert "06-12345678" in text and "Archief" not in text
     assert metadata["title"] == "Subsidieaanvraag Bakker" and "Vries" not in str(metadata)
 
